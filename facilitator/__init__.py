@@ -1,0 +1,50 @@
+"""Facilitator: an IEP meeting facilitation companion."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import web
+from .config import configure
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+# Each feature's blueprint, imported lazily so models register in this order.
+BLUEPRINTS = (
+    "facilitator.home:bp",
+    "facilitator.auth.routes:bp",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints and CLI."""
+    from importlib import import_module
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(root / "instance"),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    configure(app, config)
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    web.init_app(app)
+
+    for target in BLUEPRINTS:
+        module, _, attr = target.partition(":")
+        app.register_blueprint(getattr(import_module(module), attr))
+
+    from .cli import register as register_cli
+
+    register_cli(app)
+    return app

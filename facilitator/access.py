@@ -1,0 +1,107 @@
+"""The one place that decides who may see and change what.
+
+Every organization-owned model has an ``organization_id`` column. Views load
+such records only through :func:`get_or_404` and list them only through
+:func:`scoped`, so a record of another organization is a 404 — indistinguishable
+from one that does not exist — and never a 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select
+
+from .auth.models import Role, User
+from .extensions import db, login_manager
+
+T = TypeVar("T")
+
+#: What each role may do inside its own organization. Reading is open to every
+#: role of the organization unless a capability below says otherwise.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {"manage_users", "manage_settings", "edit_families", "edit_meetings",
+         "edit_cases", "edit_plans", "edit_records", "view_reports"}
+    ),
+    Role.FACILITATOR: frozenset(
+        {"edit_families", "edit_meetings", "edit_cases", "edit_plans", "view_reports"}
+    ),
+    Role.ADVOCATE: frozenset({"edit_families", "edit_records"}),
+    Role.ANALYST: frozenset({"view_reports"}),
+}
+
+
+def can(capability: str, user: Any = None) -> bool:
+    """Whether the (current) user's role grants ``capability``."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def require(capability: str) -> Callable:
+    """View decorator: sign-in required, then 403 unless the role grants ``capability``."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not can(capability):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def current_org_id() -> int:
+    """The signed-in user's organization id (401 handling is Flask-Login's)."""
+    if not current_user.is_authenticated:
+        abort(404)
+    return current_user.organization_id
+
+
+def scoped(model: type[T], org_id: int | None = None) -> Select:
+    """A SELECT of ``model`` limited to the current (or given) organization."""
+    org = current_org_id() if org_id is None else org_id
+    return db.select(model).where(model.organization_id == org)  # type: ignore[attr-defined]
+
+
+def restrict(stmt: Select, model: type, org_id: int | None = None) -> Select:
+    """Add the organization filter for ``model`` to an existing SELECT."""
+    org = current_org_id() if org_id is None else org_id
+    return stmt.where(model.organization_id == org)  # type: ignore[attr-defined]
+
+
+def get_or_404(model: type[T], ident: Any, org_id: int | None = None) -> T:
+    """One record of the current organization, or 404 (also for other organizations)."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session.get(model, ident)
+    org = current_org_id() if org_id is None else org_id
+    if obj is None or obj.organization_id != org:  # type: ignore[attr-defined]
+        abort(404)
+    return obj
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    """Resolve a session identity "id:token"; a changed token ends the session."""
+    user_id, _, token = identity.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(user.session_token, token):
+        return None
+    return user

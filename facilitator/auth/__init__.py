@@ -1,0 +1,1 @@
+"""Organizations, users, roles, login and the organization admin screens."""

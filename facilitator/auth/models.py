@@ -1,0 +1,119 @@
+"""Organizations (the tenants) and the people who sign in to them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import utcnow
+from ..extensions import db
+
+
+class OrgKind(StrEnum):
+    """What sort of organization a tenant is."""
+
+    DISTRICT = "district"
+    ADVOCACY = "advocacy"
+    STATE = "state"
+    PROVIDER = "provider"
+
+    @property
+    def label(self) -> str:
+        return ORG_KIND_LABELS[self]
+
+
+ORG_KIND_LABELS = {
+    OrgKind.DISTRICT: "School district (LEA)",
+    OrgKind.ADVOCACY: "Advocacy organization",
+    OrgKind.STATE: "State agency (SEA)",
+    OrgKind.PROVIDER: "Facilitation provider",
+}
+
+
+class Role(StrEnum):
+    """A user's one role within their organization."""
+
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    ADVOCATE = "advocate"
+    ANALYST = "analyst"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Short unique name used on the command line and in imports.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: district (LEA), advocacy organization, state agency (SEA) or facilitation provider.
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="organization")
+
+    @property
+    def kind_label(self) -> str:
+        return OrgKind(self.kind).label
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    #: Stored lower-case; unique across all organizations because it is the login.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: admin, facilitator, advocate or analyst.
+    role: Mapped[str] = mapped_column(String(20))
+    #: Deactivated users cannot sign in and lose their sessions.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of every session cookie; changing it ends all of the user's sessions.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organization: Mapped[Organization] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # used by Flask-Login
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def get_id(self) -> str:
+        """The session identity: id and the revocable token together."""
+        return f"{self.id}:{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.revoke_sessions()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def revoke_sessions(self) -> None:
+        """End every session this user has, on every device."""
+        self.session_token = new_session_token()

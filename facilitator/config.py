@@ -1,0 +1,77 @@
+"""Configuration: defaults here, then instance/config.py, then the environment.
+
+Environment variables: DATABASE_URL, SECRET_KEY (or FLASK_SECRET_KEY), STORAGE_DIR,
+and any FLASK_<NAME> setting (for example FLASK_SESSION_COOKIE_SECURE=true).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A meeting can run three hours: the CSRF token stays valid for the whole
+    # session (it is still bound to it) instead of expiring after an hour.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "facilitator_session"
+    PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Bad logins allowed from one address in LOGIN_FAILURE_WINDOW before 429.
+    LOGIN_FAILURE_LIMIT = 10
+    LOGIN_FAILURE_WINDOW = "5 minutes"
+    #: Number of trusted reverse proxies in front of the app (X-Forwarded-For).
+    PROXY_COUNT = 0
+    PAGE_SIZE = 25
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The secret key from the environment, else one generated once into instance/."""
+    for name in ("SECRET_KEY", "FLASK_SECRET_KEY"):
+        if os.environ.get(name):
+            return os.environ[name]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and route them to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def configure(app: Flask, overrides: dict | None = None) -> None:
+    """Load defaults, instance/config.py, the environment, then test overrides."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_object(Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'facilitator.db'}"
+    app.config["STORAGE_DIR"] = str(instance / "storage")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("STORAGE_DIR"):
+        app.config["STORAGE_DIR"] = os.environ["STORAGE_DIR"]
+    if overrides:
+        app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)

@@ -1,0 +1,89 @@
+"""The declarative base, UTC time helper and the SQLite connection settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints keep Alembic's batch mode on SQLite able to drop and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    """WAL, a busy timeout and foreign keys for every SQLite connection."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # The busy timeout first: even switching to WAL may have to wait for a lock.
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _begin_statement() -> str:
+    """BEGIN IMMEDIATE for anything that may write; a plain BEGIN for page reads.
+
+    A deferred BEGIN that reads and then writes fails at once with "database
+    is locked" when another writer committed in between; IMMEDIATE takes the
+    write lock up front and waits for it within the busy timeout. Reads (GET)
+    stay deferred so that, with WAL, they never wait for writers.
+    """
+    from flask import current_app, g, has_app_context, has_request_context, request
+
+    if has_request_context():
+        if request.method in SAFE_METHODS and not g.get("_db_writes"):
+            return "BEGIN"
+        return "BEGIN IMMEDIATE"
+    if has_app_context():
+        return current_app.config.get("SQLITE_BEGIN_OUTSIDE_REQUESTS", "BEGIN IMMEDIATE")
+    return "BEGIN IMMEDIATE"
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    """Begin SQLite transactions ourselves (see _begin_statement)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_begin_statement())
+
+
+def begin_write() -> None:
+    """Call at the start of a GET view that writes (a recorded download, say)."""
+    from flask import g
+
+    from .extensions import db
+
+    g._db_writes = True
+    if db.session.in_transaction():
+        db.session.commit()  # end the read so the write transaction begins IMMEDIATE

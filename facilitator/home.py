@@ -1,0 +1,32 @@
+"""The signed-in start page and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import login_required
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import csrf, db, limiter
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The start page: what the user's role can do here."""
+    return render_template("home.html")
+
+
+@bp.get("/healthz")
+@csrf.exempt
+@limiter.exempt
+def healthz():
+    """200 and {"status": "ok"} when the database answers, else 503."""
+    try:
+        db.session.execute(text("SELECT 1")).scalar_one()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

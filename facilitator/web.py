@@ -1,0 +1,117 @@
+"""Things every response shares: security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import access
+from .extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+ERROR_TEXT = {
+    400: ("The request could not be understood",
+          "Something in what was sent was not right. Go back, reload the page and try again."),
+    403: ("You cannot do that here",
+          "Your role in this organization does not allow this. Ask your organization's admin "
+          "if you need it."),
+    404: ("Page not found",
+          "There is nothing here, or it is not part of your organization. Check the address."),
+    405: ("That action is not possible here",
+          "This page does not accept that kind of request. Use the buttons on the page."),
+    413: ("The file is too large",
+          "What you sent is larger than the limit of {limit}. Send a smaller file."),
+    429: ("Too many attempts",
+          "There were too many tries in a short time. Wait a few minutes and try again."),
+    500: ("Something went wrong on our side",
+          "The error was recorded. Nothing you did caused it. Try again in a moment."),
+}
+
+
+def _human_size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:g} {unit}" if unit == "bytes" else f"{n:.0f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def render_error(code: int, message: str | None = None):
+    """The error page for ``code`` in the site layout."""
+    title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    text = text.format(limit=_human_size(limit))
+    return render_template("errors/error.html", code=code, title=title,
+                           text=message or text), code
+
+
+def aria_attrs(field, described: list[str]) -> dict:
+    """Attributes tying an input to its hint and error, only when there are some."""
+    attrs: dict = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def init_app(app: Flask) -> None:
+    """Register headers, error handlers and template globals."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "same-origin"
+        h["X-Frame-Options"] = "DENY"
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.endpoint != "static" and "Cache-Control" not in h:
+            # Pages show children's records: never keep them in shared caches.
+            h["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(400, "This form had expired or was sent from somewhere else. "
+                                 "Go back, reload the page and send it again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        if exc.code == 401:
+            return login_manager.unauthorized()
+        if exc.code not in ERROR_TEXT:
+            return render_template("errors/error.html", code=exc.code, title=exc.name,
+                                   text=exc.description), exc.code
+        return render_error(exc.code)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: S110 - the page must render even if the DB is gone
+            pass
+        return render_error(500)
+
+    app.add_template_global(aria_attrs)
+
+    @app.context_processor
+    def helpers():
+        return {"can": access.can, "user": current_user}

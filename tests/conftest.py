@@ -1,0 +1,167 @@
+"""Shared fixtures: the app on SQLite (or TEST_DATABASE_URL), a client, a CLI runner,
+a sign-in helper that goes through the real form with CSRF on, and factories."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from helpers import PASSWORD, sign_in
+from flask.testing import FlaskClient
+from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
+
+from facilitator import create_app
+from facilitator.auth.models import Organization, User
+from facilitator.auth.services import create_organization, create_user
+from facilitator.extensions import db
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """One database per test run; tables are created once and emptied after each test."""
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory) -> Iterator[None]:
+    app = create_app(_test_config(database_url, tmp_path_factory.mktemp("storage")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _test_config(database_url: str, storage) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Engines are dropped between tests; NullPool leaves no connection behind.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "STORAGE_DIR": str(storage),
+        "SERVER_NAME": None,
+        # The test holds a session open between requests: let it read without
+        # taking SQLite's write lock (requests still write with BEGIN IMMEDIATE).
+        "SQLITE_BEGIN_OUTSIDE_REQUESTS": "BEGIN",
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own context, as in production.
+
+    The test itself holds an app context (for factories and queries); without
+    this, every request would share that context's ``g`` and database session.
+    """
+
+    def open(self, *args, **kwargs):
+        # The test's own transaction ends first, as a finished request's would.
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture()
+def app(_schema, database_url, tmp_path):
+    """A fresh app on the shared test database; every row is deleted afterwards."""
+    application = create_app(_test_config(database_url, tmp_path / "storage"))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def make_org(app):
+    """Factory: make_org("riverside", kind="district") -> Organization."""
+    counter = iter(range(1, 10_000))
+
+    def factory(slug: str | None = None, kind: str = "district", name: str | None = None):
+        slug = slug or f"org-{next(counter)}"
+        org = create_organization(slug, name or slug.replace("-", " ").title(), kind)
+        db.session.commit()
+        return org
+
+    return factory
+
+
+@pytest.fixture()
+def make_user(app, make_org):
+    """Factory: make_user(role="facilitator", org=None, email=None) -> User."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str = "facilitator", org: Organization | None = None,
+                email: str | None = None, password: str = PASSWORD, name: str = "") -> User:
+        org = org or make_org()
+        email = email or f"{role}{next(counter)}@{org.slug}.example"
+        user = create_user(org, email, role, password, name=name or email.split("@")[0])
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture()
+def signed_in(client, make_user):
+    """Factory: signed_in(role="facilitator", org=None) -> the signed-in User."""
+
+    def factory(role: str = "facilitator", org: Organization | None = None, **kw) -> User:
+        user = make_user(role=role, org=org, **kw)
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return factory
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture()
+def live_server(app) -> Iterator[LiveServer]:
+    """The app served over real HTTP on a free local port, for the browser tests."""
+    with LiveServer(app) as server:
+        yield server

@@ -1,0 +1,49 @@
+"""Helpers for tests: the CSRF token as a browser has it, posting forms, signing in."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """Read the CSRF token from a page's form, as a browser would have it."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}: {html[:2500]}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, token_from: str | None = None,
+              **kwargs):
+    """POST a form with the session's CSRF token, like the page's own form does."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, token_from or _token_page(client)))
+    return client.post(path, data=data, **kwargs)
+
+
+def _token_page(client) -> str:
+    # Every signed-in page carries the sign-out form; otherwise the sign-in page.
+    return "/account" if _signed_in(client) else "/login"
+
+
+def _signed_in(client) -> bool:
+    with client.session_transaction() as sess:
+        return "_user_id" in sess
+
+
+def sign_in(client, email: str, password: str = PASSWORD, follow: bool = False):
+    """Sign in through the real form."""
+    return post_form(client, "/login", {"email": email, "password": password},
+                     token_from="/login", follow_redirects=follow)
+
+
+def assert_no_axe_violations(page):
+    """Zero axe-core violations (WCAG 2.1 A and AA) on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert results.violations_count == 0, results.generate_report()

@@ -15,6 +15,11 @@ BLUEPRINTS = (
     "facilitator.auth.routes:bp",
 )
 
+# Models without routes yet still have to be registered with the metadata.
+MODEL_MODULES = (
+    "facilitator.families.models",
+)
+
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints and CLI."""
@@ -40,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     web.init_app(app)
 
+    for module in MODEL_MODULES:
+        import_module(module)
     for target in BLUEPRINTS:
         module, _, attr = target.partition(":")
         app.register_blueprint(getattr(import_module(module), attr))

@@ -9,8 +9,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from helpers import PASSWORD, sign_in
 from flask.testing import FlaskClient
+from helpers import PASSWORD, sign_in
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 

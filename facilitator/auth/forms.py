@@ -38,7 +38,8 @@ class ChangePasswordForm(FlaskForm):
 class UserCreateForm(FlaskForm):
     email = EmailField("Email", validators=[
         DataRequired(), Length(max=254),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org."),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+               message="Enter an email address like name@example.org."),
     ])
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES)

@@ -1,0 +1,1 @@
+"""Families (the student and their guardians) and the per-family tip file."""

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import web
 from .config import configure
+from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's blueprint, imported lazily so models register in this order.
@@ -34,6 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(root / "static"),
     )
     configure(app, config)
+    # The checklist and prompt files are checked now: a mistake stops start-up
+    # with a message naming the file and the item.
+    app.extensions["facilitator.content"] = load_content(
+        Path(app.config.get("CHECKLISTS_DIR") or root / "checklists"))
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

@@ -306,3 +306,10 @@ def _prompt_situations(where: str, entry: dict[str, Any], known: set[str]) -> tu
     if len(set(value)) != len(value):
         raise ContentError(f"{where}: 'situations' lists the same situation twice")
     return tuple(value)
+
+
+def current_content() -> Content:
+    """The content the running app loaded (and validated) at start-up."""
+    from flask import current_app
+
+    return current_app.extensions["facilitator.content"]

@@ -59,3 +59,14 @@ class UserEditForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a CSRF-protected POST button."""
+
+
+class SetPasswordForm(FlaskForm):
+    """An admin sets a new password for someone who forgot theirs."""
+
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 12 characters. Give it to the person privately; "
+        "their other sessions end.",
+    )

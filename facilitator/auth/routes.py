@@ -21,7 +21,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import access
 from ..db import utcnow
 from ..extensions import db, limiter
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm, UserCreateForm, UserEditForm
+from .forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    SetPasswordForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from .models import User
 from .services import AccountError, create_user, find_user_by_email, password_problem, update_user
 
@@ -155,7 +162,27 @@ def user_edit(user_id: int):
                 return redirect(url_for("home.index"))
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user,
-                           confirm=ConfirmForm())
+                           password_form=SetPasswordForm(prefix="pw"))
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@access.require("manage_users")
+def user_set_password(user_id: int):
+    """Set a new password for a user who forgot theirs; their sessions end."""
+    user = access.get_or_404(User, user_id)
+    password_form = SetPasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        if problem := password_problem(password_form.new_password.data, user.email):
+            password_form.new_password.errors.append(problem)
+        else:
+            user.set_password(password_form.new_password.data)
+            db.session.commit()
+            flash(f"{user.email} has a new password and is signed out everywhere.", "success")
+            if user.id == current_user.id:
+                return redirect(url_for("auth.login"))
+            return redirect(url_for("auth.user_edit", user_id=user.id))
+    return render_template("auth/user_form.html", form=UserEditForm(obj=user), user=user,
+                           password_form=password_form), 200
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")

@@ -135,3 +135,25 @@ def test_sign_out_everywhere(client, signed_in, make_user, app):
     r = post_form(client, f"/admin/users/{colleague.id}/sign-out")
     assert r.status_code == 302
     assert other.get("/").status_code == 302
+
+
+def test_admin_sets_a_new_password_and_old_sessions_end(client, signed_in, make_user, app):
+    admin = signed_in(role="admin")
+    colleague = make_user(org=admin.organization)
+    other = app.test_client()
+    sign_in(other, colleague.email)
+    weak = post_form(client, f"/admin/users/{colleague.id}/password", {"pw-new_password": "short"})
+    assert weak.status_code == 200 and "at least 12" in weak.get_data(as_text=True)
+    r = post_form(client, f"/admin/users/{colleague.id}/password",
+                  {"pw-new_password": "a brand new passphrase"})
+    assert r.status_code == 302
+    assert other.get("/").status_code == 302
+    assert sign_in(other, colleague.email, "a brand new passphrase").status_code == 302
+
+
+def test_admin_cannot_set_password_in_another_org(client, signed_in, make_user, make_org):
+    signed_in(role="admin")
+    stranger = make_user(org=make_org())
+    r = post_form(client, f"/admin/users/{stranger.id}/password",
+                  {"pw-new_password": "a brand new passphrase"})
+    assert r.status_code == 404

@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "facilitator.home:bp",
     "facilitator.auth.routes:bp",
     "facilitator.families.routes:bp",
+    "facilitator.meetings.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.

@@ -289,7 +289,12 @@ def checklist_item(meeting_id: int, phase: str):
             db.session.commit()
     else:
         flash("The note is too long (1000 characters at most).", "error")
-    return redirect(_back(meeting, default, f"item-{form.item_key.data or ''}"))
+    anchor = f"item-{form.item_key.data or ''}"
+    if phase == "during" and request.values.get("next", "live") == "live":
+        # Come back with the checklist open at the item just ticked.
+        return redirect(url_for("meetings.live", meeting_id=meeting.id, checklist="open")
+                        + f"#{anchor}")
+    return redirect(_back(meeting, default, anchor))
 
 
 @bp.get("/meetings/<int:meeting_id>/checklists/print")

@@ -44,6 +44,7 @@
       var allotted = parseInt(item.getAttribute("data-minutes"), 10) * 60;
       var display = item.querySelector("[data-timer-display]");
       var toggle = item.querySelector("[data-timer-toggle]");
+      var toggleLabel = item.querySelector("[data-timer-label]");
       var reset = item.querySelector("[data-timer-reset]");
       var state;
       try { state = JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { state = {}; }
@@ -55,10 +56,10 @@
         },
         render: function () {
           var used = this.now();
-          display.textContent = clock(used) + " of " + clock(allotted) + (used > allotted ? " — over time" : "");
+          display.textContent = clock(used) + " / " + clock(allotted) + (used > allotted ? " over time" : "");
           item.classList.toggle("is-running", !!this.startedAt);
           item.classList.toggle("is-over", used > allotted);
-          toggle.textContent = this.startedAt ? "Pause" : (used > 0 ? "Resume" : "Start");
+          toggleLabel.textContent = this.startedAt ? "Pause" : (used > 0 ? "Resume" : "Start");
         }
       };
       item.querySelector(".agenda-live__buttons").hidden = false;

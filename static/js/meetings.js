@@ -23,6 +23,17 @@
 
     document.querySelectorAll("[data-js-hide]").forEach(function (el) { el.hidden = true; });
 
+    // After ticking an item the page comes back at that item: give it the focus again,
+    // so a keyboard user carries on where they were.
+    if (/^#item-/.test(window.location.hash)) {
+      var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+      var box = target && target.querySelector("input[type=checkbox]");
+      // After load: the browser's own jump to the #fragment would otherwise reset the focus.
+      if (box) {
+        window.addEventListener("load", function () { window.setTimeout(function () { box.focus(); }, 0); });
+      }
+    }
+
     setUpTimers();
     setUpPrompts();
   });

@@ -66,6 +66,25 @@ def test_look_at_the_pages_at_tablet_width(page, live_server, browser_sign_in, s
         page.screenshot(path=f"{SHOTS}/meetings-{name}.png", full_page=True)
         page.screenshot(path=f"{SHOTS}/meetings-{name}-top.png")
         assert_no_axe_violations(page)
+    page.goto(base + f"/meetings/{meeting.id}/checklists/print")
+    page.emulate_media(media="print")
+    page.screenshot(path=f"{SHOTS}/meetings-print-media.png", full_page=True)
+    assert not page.get_by_role("button", name="Print").is_visible()
+    assert not page.locator(".site-header").is_visible()
+
+
+def test_keyboard_ticks_a_checklist_item_and_keeps_focus(page, live_server, browser_sign_in,
+                                                         setup):
+    user, family, meeting = setup
+    browser_sign_in(page, user.email)
+    page.goto(f"{live_server.url}/meetings/{meeting.id}/prepare")
+    first = page.locator("form[data-autosubmit] input[type=checkbox]").first
+    first.focus()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"#item-"))
+    page.wait_for_load_state()
+    expect(page.locator("form[data-autosubmit] input[type=checkbox]").first).to_be_checked()
+    expect(page.locator("form[data-autosubmit] input[type=checkbox]").first).to_be_focused()
 
 
 def test_offline_draft_is_kept_restored_and_sent(page, live_server, browser_sign_in, setup):

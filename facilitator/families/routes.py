@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..extensions import db
@@ -36,8 +46,6 @@ def _child_or_404(model, ident, family: Family):
     """A contact or tip of this family (another family's id is a 404)."""
     obj = access.get_or_404(model, ident)
     if obj.family_id != family.id:
-        from flask import abort
-
         abort(404)
     return obj
 
@@ -49,7 +57,8 @@ def index():
     form = FamilySearchForm(request.args)
     form.validate()
     q = form.q.data if not form.q.errors else None
-    stmt = search_families(access.scoped(Family), q, bool(form.archived.data))
+    stmt = search_families(access.scoped(Family), q, bool(form.archived.data)).options(
+        selectinload(Family.contacts))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     args = {k: v for k, v in {"q": q, "archived": "y" if form.archived.data else None}.items()
             if v}

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import func
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import access
 from ..auth.models import Role, User
@@ -114,7 +115,8 @@ def index():
     when = request.args.get("when", "upcoming")
     when = when if when in WHEN else "upcoming"
     q = (request.args.get("q") or "").strip()[:100]
-    stmt = access.scoped(Meeting).join(Meeting.family)
+    stmt = access.scoped(Meeting).join(Meeting.family).options(
+        contains_eager(Meeting.family), selectinload(Meeting.facilitator))
     start, end = services.local_today_bounds()
     if when == "upcoming":
         stmt = stmt.where(Meeting.starts_at >= start).order_by(Meeting.starts_at)

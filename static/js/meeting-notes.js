@@ -114,7 +114,7 @@
           return response.json().then(function (data) { showConflict(data); });
         }
         if (response.status === 401 || response.type === "opaqueredirect") {
-          status("You are signed out. Your notes are kept in this browser: sign in again in another tab, then press Save now.", "is-error");
+          status("You are signed out. Your notes are kept in this browser: sign in again in another tab, then reload this page to send them.", "is-error");
           return;
         }
         return response.json().catch(function () { return {}; }).then(function (data) {

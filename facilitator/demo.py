@@ -24,7 +24,10 @@ DEMO_USERS = (
 )
 
 #: Each feature adds "module:function"; the function receives the DemoContext.
-FEATURE_LOADERS: tuple[str, ...] = ()
+FEATURE_LOADERS: tuple[str, ...] = (
+    "facilitator.families.demo:load",
+    "facilitator.meetings.demo:load",
+)
 
 
 @dataclass

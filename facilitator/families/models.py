@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 class ContactRole(StrEnum):
@@ -59,10 +63,21 @@ class Family(db.Model):
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="family", cascade="all, delete-orphan", order_by="Contact.id")
+    tips: Mapped[list[TipEntry]] = relationship(
+        back_populates="family", cascade="all, delete-orphan",
+        order_by="(TipEntry.kind, TipEntry.created_at)")
 
     @property
     def display_name(self) -> str:
         return self.student_name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def guardians(self) -> list[Contact]:
+        return [c for c in self.contacts if c.is_guardian]
 
 
 class Contact(db.Model):
@@ -84,3 +99,61 @@ class Contact(db.Model):
     preferred_language: Mapped[str] = mapped_column(String(80), default="")
 
     family: Mapped[Family] = relationship(back_populates="contacts")
+
+    @property
+    def role_label(self) -> str:
+        try:
+            return ContactRole(self.role).label
+        except ValueError:
+            return self.role
+
+
+class TipKind(StrEnum):
+    """What a tip-file entry is about (seed 003: sources of anger, joy, sensitivity)."""
+
+    FRUSTRATION = "frustration"
+    JOY = "joy"
+    SENSITIVE = "sensitive"
+    COMMUNICATION = "communication"
+    LOGISTICS = "logistics"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return TIP_KIND_LABELS[self]
+
+
+TIP_KIND_LABELS = {
+    TipKind.FRUSTRATION: "Topics that bring frustration or anger",
+    TipKind.JOY: "Sources of joy and strengths",
+    TipKind.SENSITIVE: "Sensitive areas",
+    TipKind.COMMUNICATION: "Communication preferences",
+    TipKind.LOGISTICS: "Meeting logistics (time of day, childcare, transport, access)",
+    TipKind.OTHER: "Other",
+}
+
+
+class TipEntry(db.Model):
+    """One entry of a family's meeting tip file, reviewed before each meeting."""
+
+    __tablename__ = "family_tips"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"),
+                                           index=True)
+    #: frustration, joy, sensitive, communication, logistics or other (see TipKind).
+    kind: Mapped[str] = mapped_column(String(20), default=TipKind.OTHER)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+    family: Mapped[Family] = relationship(back_populates="tips")
+    author: Mapped[User | None] = relationship("User")
+
+    @property
+    def kind_label(self) -> str:
+        return TipKind(self.kind).label
+

@@ -1,0 +1,2 @@
+"""Meetings: preparation, the live meeting (checklists, prompts, notes, concerns, decisions,
+action items, parking lot) and what happens after."""

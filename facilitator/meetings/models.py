@@ -1,0 +1,500 @@
+"""A family's meetings and everything recorded before, during and after one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..families.models import Family, TipEntry
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    from datetime import UTC
+
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class MeetingKind(StrEnum):
+    IEP_ANNUAL = "iep_annual"
+    IEP_AMENDMENT = "iep_amendment"
+    ELIGIBILITY = "eligibility"
+    FACILITATED_IEP = "facilitated_iep"
+    MEDIATION = "mediation"
+    RESOLUTION = "resolution"
+    PRE_MEETING = "pre_meeting"
+    OTHER = "other"
+
+
+MEETING_KIND_LABELS = {
+    MeetingKind.IEP_ANNUAL: "IEP annual review",
+    MeetingKind.IEP_AMENDMENT: "IEP amendment",
+    MeetingKind.ELIGIBILITY: "Initial eligibility or evaluation review",
+    MeetingKind.FACILITATED_IEP: "Facilitated IEP meeting",
+    MeetingKind.MEDIATION: "Mediation session",
+    MeetingKind.RESOLUTION: "Resolution meeting",
+    MeetingKind.PRE_MEETING: "Pre-meeting conference",
+    MeetingKind.OTHER: "Other meeting",
+}
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+MEETING_STATUS_LABELS = {
+    MeetingStatus.SCHEDULED: "Scheduled",
+    MeetingStatus.HELD: "Held",
+    MeetingStatus.CANCELLED: "Cancelled",
+}
+
+
+class ParticipantRole(StrEnum):
+    PARENT = "parent"
+    STUDENT = "student"
+    GENED_TEACHER = "gened_teacher"
+    SPED_TEACHER = "sped_teacher"
+    DISTRICT_REP = "district_rep"
+    EVALUATOR = "evaluator"
+    SERVICE_PROVIDER = "service_provider"
+    ADVOCATE = "advocate"
+    INTERPRETER = "interpreter"
+    FACILITATOR = "facilitator"
+    OTHER = "other"
+
+
+PARTICIPANT_ROLE_LABELS = {
+    ParticipantRole.PARENT: "Parent or guardian",
+    ParticipantRole.STUDENT: "Student",
+    ParticipantRole.GENED_TEACHER: "General-education teacher",
+    ParticipantRole.SPED_TEACHER: "Special-education teacher",
+    ParticipantRole.DISTRICT_REP: "District representative",
+    ParticipantRole.EVALUATOR: "Evaluator",
+    ParticipantRole.SERVICE_PROVIDER: "Related-service provider",
+    ParticipantRole.ADVOCATE: "Advocate",
+    ParticipantRole.INTERPRETER: "Interpreter",
+    ParticipantRole.FACILITATOR: "Facilitator",
+    ParticipantRole.OTHER: "Other",
+}
+
+
+class Attendance(StrEnum):
+    INVITED = "invited"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+
+
+ATTENDANCE_LABELS = {
+    Attendance.INVITED: "Invited",
+    Attendance.ATTENDED: "Attended",
+    Attendance.ABSENT: "Did not attend",
+}
+
+
+class ConcernStatus(StrEnum):
+    OPEN = "open"
+    AGREED = "agreed"
+    PARKED = "parked"
+
+
+CONCERN_STATUS_LABELS = {
+    ConcernStatus.OPEN: "Still being discussed",
+    ConcernStatus.AGREED: "Agreement reached",
+    ConcernStatus.PARKED: "Parked",
+}
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+ACTION_STATUS_LABELS = {
+    ActionStatus.OPEN: "Not started",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+}
+
+
+def _label(labels: dict, value: str) -> str:
+    for key, label in labels.items():
+        if key == value:
+            return label
+    return value
+
+
+class Meeting(db.Model):
+    """One meeting of a family's team: planned, run and closed here."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    #: IEP annual review, amendment, eligibility, facilitated IEP, mediation, resolution
+    #: meeting, pre-meeting conference or other (see MeetingKind).
+    kind: Mapped[str] = mapped_column(String(30), default=MeetingKind.FACILITATED_IEP)
+    #: When the meeting starts, stored in UTC.
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: Planned length in minutes.
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    #: What the meeting is for, in the words shared with the family.
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    #: scheduled, held or cancelled.
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
+    #: Who reviewed the family's tip file for this meeting, and when.
+    tips_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tips_reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+    family: Mapped[Family] = relationship(
+        "Family", backref=db.backref("meetings", order_by="Meeting.starts_at.desc()"))
+    facilitator: Mapped[User | None] = relationship("User", foreign_keys=[facilitator_id])
+    tips_reviewed_by: Mapped[User | None] = relationship("User",
+                                                         foreign_keys=[tips_reviewed_by_id])
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Participant.id")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan",
+        order_by="(AgendaItem.position, AgendaItem.id)")
+    ground_rules: Mapped[list[GroundRule]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan",
+        order_by="(GroundRule.position, GroundRule.id)")
+    checklist_progress: Mapped[list[ChecklistProgress]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan")
+    note: Mapped[MeetingNote | None] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", uselist=False)
+    concerns: Mapped[list[Concern]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Concern.id")
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Decision.id")
+    action_items: Mapped[list[ActionItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="ActionItem.id")
+    parking_lot: Mapped[list[ParkingLotItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="ParkingLotItem.id")
+    reflection: Mapped[Reflection | None] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", uselist=False)
+
+    @property
+    def kind_label(self) -> str:
+        return _label(MEETING_KIND_LABELS, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return _label(MEETING_STATUS_LABELS, self.status)
+
+    @property
+    def starts_at_utc(self) -> datetime:
+        return as_utc(self.starts_at)
+
+    @property
+    def ends_at_utc(self) -> datetime:
+        return self.starts_at_utc + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind_label}: {self.family.student_name}"
+
+    @property
+    def agenda_minutes(self) -> int:
+        return sum(item.minutes for item in self.agenda_items)
+
+
+class Participant(db.Model):
+    """Someone invited to (or attending) a meeting."""
+
+    __tablename__ = "meeting_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The person's role on the IEP team (see ParticipantRole).
+    role: Mapped[str] = mapped_column(String(30), default=ParticipantRole.OTHER)
+    #: invited, attended or absent.
+    attendance: Mapped[str] = mapped_column(String(20), default=Attendance.INVITED)
+    #: What the person needs to take part fully: an interpreter, access, a break.
+    needs: Mapped[str] = mapped_column(String(500), default="")
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+
+    @property
+    def role_label(self) -> str:
+        return _label(PARTICIPANT_ROLE_LABELS, self.role)
+
+    @property
+    def attendance_label(self) -> str:
+        return _label(ATTENDANCE_LABELS, self.attendance)
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "meeting_agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    #: Minutes set aside for this item.
+    minutes: Mapped[int] = mapped_column(Integer, default=10)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+
+
+class GroundRule(db.Model):
+    """A meeting agreement such as 'one person speaks at a time'."""
+
+    __tablename__ = "meeting_ground_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(String(500))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="ground_rules")
+
+
+class ChecklistProgress(db.Model):
+    """Whether one before/during/after checklist item is done for a meeting."""
+
+    __tablename__ = "meeting_checklist_progress"
+    __table_args__ = (UniqueConstraint("meeting_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    #: before, during or after.
+    phase: Mapped[str] = mapped_column(String(10))
+    #: The item's key in checklists/<phase>.toml, or "org-<id>" for an organization's own item.
+    item_key: Mapped[str] = mapped_column(String(80))
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="checklist_progress")
+    done_by: Mapped[User | None] = relationship("User")
+
+
+class OrgChecklistItem(db.Model):
+    """An organization's own checklist item, added on top of the files' items."""
+
+    __tablename__ = "org_checklist_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    #: before, during or after.
+    phase: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(String(500))
+    help: Mapped[str] = mapped_column(String(500), default="")
+    #: Removed items stay so meetings that ticked them keep their record.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def key(self) -> str:
+        return f"org-{self.id}"
+
+
+class HiddenChecklistItem(db.Model):
+    """A default checklist item an organization chose not to use."""
+
+    __tablename__ = "org_hidden_checklist_items"
+    __table_args__ = (UniqueConstraint("organization_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    #: The key of the hidden item in checklists/<phase>.toml.
+    item_key: Mapped[str] = mapped_column(String(80))
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MeetingNote(db.Model):
+    """The meeting's shared notes; ``version`` goes up with every save."""
+
+    __tablename__ = "meeting_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            unique=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: Optimistic concurrency: a save must name the version it started from.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="note")
+    updated_by: Mapped[User | None] = relationship("User")
+    versions: Mapped[list[NoteVersion]] = relationship(
+        back_populates="note", cascade="all, delete-orphan",
+        order_by="NoteVersion.version.desc()")
+
+
+class NoteVersion(db.Model):
+    """Every saved state of a meeting's notes, kept for good."""
+
+    __tablename__ = "meeting_note_versions"
+    __table_args__ = (UniqueConstraint("note_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("meeting_notes.id", ondelete="CASCADE"),
+                                         index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    note: Mapped[MeetingNote] = relationship(back_populates="versions")
+    saved_by: Mapped[User | None] = relationship("User")
+
+
+class Concern(db.Model):
+    """A concern on the board: positions, the interests under them, options, the outcome."""
+
+    __tablename__ = "meeting_concerns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    #: The stated positions and who holds them ("Parent: 4 hours of speech a week").
+    positions: Mapped[str] = mapped_column(Text, default="")
+    #: The needs, hopes and worries underneath the positions.
+    interests: Mapped[str] = mapped_column(Text, default="")
+    #: The options the team generated.
+    options: Mapped[str] = mapped_column(Text, default="")
+    #: The agreement reached, or why it was parked.
+    agreement: Mapped[str] = mapped_column(Text, default="")
+    #: open, agreed or parked.
+    status: Mapped[str] = mapped_column(String(20), default=ConcernStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="concerns")
+
+    @property
+    def status_label(self) -> str:
+        return _label(CONCERN_STATUS_LABELS, self.status)
+
+
+class Decision(db.Model):
+    """An entry of the decision log: what was decided, who agreed, and why."""
+
+    __tablename__ = "meeting_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    text: Mapped[str] = mapped_column(Text)
+    #: Who agreed (names or roles), as said in the meeting.
+    agreed_by: Mapped[str] = mapped_column(String(500), default="")
+    #: Why: the reason the team gave.
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+
+
+class ActionItem(db.Model):
+    """A next step with an owner and a due date: the meeting's action plan."""
+
+    __tablename__ = "meeting_action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    task: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    #: open (not started), in_progress or done.
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="action_items")
+
+    @property
+    def status_label(self) -> str:
+        return _label(ACTION_STATUS_LABELS, self.status)
+
+
+class ParkingLotItem(db.Model):
+    """A topic raised off the agenda, kept so it is not lost."""
+
+    __tablename__ = "meeting_parking_lot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    raised_by: Mapped[str] = mapped_column(String(200), default="")
+    #: What will happen to it: a later meeting, a phone call, resolved in this meeting.
+    follow_up: Mapped[str] = mapped_column(String(500), default="")
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="parking_lot")
+
+
+class Reflection(db.Model):
+    """The facilitator's look back: what worked and what did not (seed 003, after the meeting)."""
+
+    __tablename__ = "meeting_reflections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            unique=True)
+    what_worked: Mapped[str] = mapped_column(Text, default="")
+    what_did_not: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+    #: The tip-file entry made from this reflection, if any.
+    tip_id: Mapped[int | None] = mapped_column(ForeignKey("family_tips.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="reflection")
+    author: Mapped[User | None] = relationship("User")
+    tip: Mapped[TipEntry | None] = relationship("TipEntry")

@@ -1,0 +1,433 @@
+"""Meeting rules: times, defaults, checklists, notes with versions, the tip-file step.
+
+Functions flush and never commit; the view commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, update
+
+from ..content import PHASES, current_content
+from ..db import utcnow
+from ..extensions import db
+from ..families.models import Family, TipEntry
+from ..families.services import add_tip
+from .models import (
+    AgendaItem,
+    ChecklistProgress,
+    GroundRule,
+    HiddenChecklistItem,
+    Meeting,
+    MeetingNote,
+    MeetingStatus,
+    NoteVersion,
+    OrgChecklistItem,
+    Reflection,
+    as_utc,
+)
+
+DEFAULT_TIMEZONE = "America/Los_Angeles"
+MAX_NOTE_LENGTH = 200_000
+
+#: The shape of a facilitated IEP meeting (issue 3; seed 003): a default agenda.
+DEFAULT_AGENDA = (
+    ("Welcome and introductions", 10),
+    ("Purpose of the meeting", 5),
+    ("Agenda, ground rules and how decisions are made", 5),
+    ("Student strengths and the family's hopes", 10),
+    ("Concerns and the IEP work", 45),
+    ("Parking lot review", 5),
+    ("Next steps, action plan and how the meeting went", 10),
+)
+
+#: A starting set of ground rules, written in our own words; each meeting can change them.
+DEFAULT_GROUND_RULES = (
+    "Keep the student at the center of every discussion.",
+    "One person speaks at a time; everyone gets a turn.",
+    "Use plain words; ask when a term or acronym is unclear.",
+    "Listen to understand before answering.",
+    "It is fine to disagree; stay respectful and talk about ideas, not people.",
+    "Anyone may ask for a short break.",
+    "Topics off the agenda go to the parking lot so they are not lost.",
+    "What is said about other students stays out of the room.",
+)
+
+
+class MeetingError(ValueError):
+    """A meeting rule was broken; the message says what to do."""
+
+
+# --- time --------------------------------------------------------------------------
+
+
+def local_zone() -> ZoneInfo:
+    """The time zone meetings are entered and shown in (FACILITATOR_TIMEZONE)."""
+    return ZoneInfo(current_app.config.get("FACILITATOR_TIMEZONE") or DEFAULT_TIMEZONE)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    value = as_utc(value)
+    return value.astimezone(local_zone()) if value is not None else None
+
+
+def from_local(naive: datetime) -> datetime:
+    """A wall-clock time typed by the user, as UTC."""
+    return naive.replace(tzinfo=local_zone()).astimezone(UTC)
+
+
+def local_today_bounds() -> tuple[datetime, datetime]:
+    """Start and end of today in the local zone, as UTC."""
+    now = utcnow().astimezone(local_zone())
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+# --- meetings ------------------------------------------------------------------------
+
+MEETING_FIELDS = ("kind", "starts_at", "duration_minutes", "location", "video_link",
+                  "facilitator_id", "purpose")
+
+
+def create_meeting(family: Family, data: dict, with_defaults: bool = True) -> Meeting:
+    """Plan a meeting for a family with the default agenda, ground rules and empty notes."""
+    if family.archived_at is not None:
+        raise MeetingError("This family is archived. Bring it back before planning a meeting.")
+    meeting = Meeting(organization_id=family.organization_id, family=family)
+    _apply_meeting(meeting, data)
+    db.session.add(meeting)
+    if with_defaults:
+        for position, (title, minutes) in enumerate(DEFAULT_AGENDA):
+            meeting.agenda_items.append(AgendaItem(
+                organization_id=meeting.organization_id, position=position, title=title,
+                minutes=minutes))
+        for position, text in enumerate(DEFAULT_GROUND_RULES):
+            meeting.ground_rules.append(GroundRule(
+                organization_id=meeting.organization_id, position=position, text=text))
+    meeting.note = MeetingNote(organization_id=meeting.organization_id, body="", version=0)
+    db.session.flush()
+    return meeting
+
+
+def _apply_meeting(meeting: Meeting, data: dict) -> None:
+    if data.get("duration_minutes") is not None and data["duration_minutes"] <= 0:
+        raise MeetingError("The planned length must be more than zero minutes.")
+    for name in MEETING_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+
+
+def update_meeting(meeting: Meeting, data: dict) -> None:
+    """Change when, where and why a meeting happens."""
+    _apply_meeting(meeting, data)
+    db.session.flush()
+
+
+def set_status(meeting: Meeting, status: str) -> None:
+    if status not in {s.value for s in MeetingStatus}:
+        raise MeetingError(f"Unknown status '{status}'.")
+    meeting.status = status
+    db.session.flush()
+
+
+def mark_tips_reviewed(meeting: Meeting, user_id: int) -> None:
+    """Record who reviewed the family's tip file for this meeting, and when."""
+    meeting.tips_reviewed_at = utcnow()
+    meeting.tips_reviewed_by_id = user_id
+    db.session.flush()
+
+
+def meetings_today(org_id: int):
+    start, end = local_today_bounds()
+    return db.select(Meeting).where(Meeting.organization_id == org_id,
+                                    Meeting.starts_at >= start, Meeting.starts_at < end)
+
+
+# --- positioned children (agenda, ground rules) ----------------------------------------
+
+
+def next_position(items) -> int:
+    return max((i.position for i in items), default=-1) + 1
+
+
+def move(item, siblings: list, direction: str) -> bool:
+    """Swap an agenda item or ground rule with its neighbour; False at either end."""
+    ordered = sorted(siblings, key=lambda s: (s.position, s.id))
+    for index, sibling in enumerate(ordered):
+        sibling.position = index  # repair any gaps or ties first
+    i = ordered.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if j < 0 or j >= len(ordered):
+        return False
+    ordered[i].position, ordered[j].position = j, i
+    db.session.flush()
+    return True
+
+
+# --- checklists ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectiveItem:
+    """A checklist item as an organization sees it: from the files or its own."""
+
+    key: str
+    text: str
+    help: str | None
+    phase: str
+    custom: bool = False
+
+
+def hidden_keys(org_id: int) -> set[str]:
+    return set(db.session.execute(db.select(HiddenChecklistItem.item_key).where(
+        HiddenChecklistItem.organization_id == org_id)).scalars())
+
+
+def org_items(org_id: int, phase: str | None = None, include_removed: bool = False):
+    stmt = db.select(OrgChecklistItem).where(OrgChecklistItem.organization_id == org_id)
+    if phase:
+        stmt = stmt.where(OrgChecklistItem.phase == phase)
+    if not include_removed:
+        stmt = stmt.where(OrgChecklistItem.removed_at.is_(None))
+    return list(db.session.execute(stmt.order_by(OrgChecklistItem.id)).scalars())
+
+
+def checklist_items(org_id: int, phase: str) -> list[EffectiveItem]:
+    """The phase's items from the files minus the hidden ones, then the organization's own."""
+    if phase not in PHASES:
+        raise MeetingError(f"Unknown checklist '{phase}'.")
+    hidden = hidden_keys(org_id)
+    items = [EffectiveItem(i.key, i.text, i.help, phase)
+             for i in current_content().checklists[phase].items if i.key not in hidden]
+    items += [EffectiveItem(o.key, o.text, o.help or None, phase, custom=True)
+              for o in org_items(org_id, phase)]
+    return items
+
+
+def progress_by_key(meeting: Meeting) -> dict[str, ChecklistProgress]:
+    return {p.item_key: p for p in meeting.checklist_progress}
+
+
+def checklist_counts(meeting: Meeting, phase: str) -> tuple[int, int]:
+    """(done, total) for one phase."""
+    items = checklist_items(meeting.organization_id, phase)
+    progress = progress_by_key(meeting)
+    done = sum(1 for i in items if i.key in progress and progress[i.key].done)
+    return done, len(items)
+
+
+def set_checklist_item(meeting: Meeting, phase: str, key: str, done: bool, note: str,
+                       user_id: int) -> ChecklistProgress:
+    """Tick or untick an item for this meeting, with an optional note."""
+    if key not in {i.key for i in checklist_items(meeting.organization_id, phase)}:
+        raise MeetingError("That checklist item does not exist (it may have been hidden).")
+    progress = progress_by_key(meeting).get(key)
+    if progress is None:
+        progress = ChecklistProgress(organization_id=meeting.organization_id, phase=phase,
+                                     item_key=key)
+        meeting.checklist_progress.append(progress)
+    if done and not progress.done:
+        progress.done_at, progress.done_by_id = utcnow(), user_id
+    elif not done:
+        progress.done_at, progress.done_by_id = None, None
+    progress.done = done
+    progress.note = note.strip()
+    db.session.flush()
+    return progress
+
+
+def hide_item(org_id: int, key: str, user_id: int) -> None:
+    """Hide one of the files' items for the whole organization."""
+    known = {i.key for c in current_content().checklists.values() for i in c.items}
+    if key not in known:
+        raise MeetingError("That item is not in the checklist files.")
+    if key not in hidden_keys(org_id):
+        db.session.add(HiddenChecklistItem(organization_id=org_id, item_key=key,
+                                           hidden_by_id=user_id))
+        db.session.flush()
+
+
+def unhide_item(org_id: int, key: str) -> None:
+    db.session.execute(db.delete(HiddenChecklistItem).where(
+        HiddenChecklistItem.organization_id == org_id, HiddenChecklistItem.item_key == key))
+    db.session.flush()
+
+
+def add_org_item(org_id: int, phase: str, text: str, help_text: str) -> OrgChecklistItem:
+    if phase not in PHASES:
+        raise MeetingError(f"Unknown checklist '{phase}'.")
+    item = OrgChecklistItem(organization_id=org_id, phase=phase, text=text.strip(),
+                            help=help_text.strip())
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def remove_org_item(item: OrgChecklistItem) -> None:
+    item.removed_at = utcnow()
+    db.session.flush()
+
+
+# --- notes ---------------------------------------------------------------------------
+
+
+class NoteConflict(Exception):
+    """Someone saved the notes since this editor's version; nothing was overwritten."""
+
+    def __init__(self, note: MeetingNote):
+        super().__init__("The notes changed since you started editing.")
+        self.body = note.body
+        self.version = note.version
+        self.updated_by = note.updated_by.display_name if note.updated_by else "someone"
+
+
+def ensure_note(meeting: Meeting) -> MeetingNote:
+    if meeting.note is None:
+        meeting.note = MeetingNote(organization_id=meeting.organization_id, body="", version=0)
+        db.session.flush()
+    return meeting.note
+
+
+def save_note(meeting: Meeting, body: str, base_version: int, user_id: int) -> MeetingNote:
+    """Save the notes if nobody saved since ``base_version``; keep every version.
+
+    The UPDATE names the version it expects, so two editors racing on any database
+    cannot both win: the later one gets NoteConflict and the server's text.
+    """
+    if len(body) > MAX_NOTE_LENGTH:
+        raise MeetingError(f"The notes are longer than {MAX_NOTE_LENGTH:,} characters. "
+                           "Move some of them to the concerns board or decisions.")
+    note = ensure_note(meeting)
+    if body == note.body and base_version == note.version:
+        return note  # nothing changed: no new version
+    now = utcnow()
+    result = db.session.execute(
+        update(MeetingNote)
+        .where(MeetingNote.id == note.id, MeetingNote.version == base_version)
+        .values(body=body, version=MeetingNote.version + 1, updated_at=now,
+                updated_by_id=user_id)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(note)
+    if result.rowcount != 1:
+        raise NoteConflict(note)
+    db.session.add(NoteVersion(organization_id=note.organization_id, note_id=note.id,
+                               version=note.version, body=body, saved_at=now,
+                               saved_by_id=user_id))
+    db.session.flush()
+    return note
+
+
+def note_versions(note: MeetingNote) -> list[NoteVersion]:
+    return list(db.session.execute(db.select(NoteVersion).where(
+        NoteVersion.note_id == note.id).order_by(NoteVersion.version.desc())).scalars())
+
+
+def note_version_count(note: MeetingNote) -> int:
+    return db.session.execute(db.select(func.count(NoteVersion.id)).where(
+        NoteVersion.note_id == note.id)).scalar_one()
+
+
+# --- after the meeting ---------------------------------------------------------------
+
+
+def save_reflection(meeting: Meeting, what_worked: str, what_did_not: str,
+                    user_id: int) -> Reflection:
+    """Keep the facilitator's look back on the meeting."""
+    reflection = meeting.reflection
+    if reflection is None:
+        reflection = Reflection(organization_id=meeting.organization_id)
+        meeting.reflection = reflection
+    reflection.what_worked = what_worked.strip()
+    reflection.what_did_not = what_did_not.strip()
+    reflection.author_id = user_id
+    db.session.flush()
+    return reflection
+
+
+def reflection_tip_text(meeting: Meeting) -> str:
+    """A starting text for the tip-file entry made from a reflection."""
+    r = meeting.reflection
+    if r is None:
+        return ""
+    when = to_local(meeting.starts_at).strftime("%d %b %Y")
+    parts = [f"From the {meeting.kind_label.lower()} on {when}."]
+    if r.what_worked:
+        parts.append(f"What worked: {r.what_worked}")
+    if r.what_did_not:
+        parts.append(f"What did not: {r.what_did_not}")
+    return "\n".join(parts)
+
+
+def reflection_to_tip(meeting: Meeting, kind: str, text: str, user_id: int) -> TipEntry:
+    """One step: the reflection becomes an entry in the family's tip file."""
+    if meeting.reflection is None:
+        raise MeetingError("Write the reflection first, then add it to the tip file.")
+    tip = add_tip(meeting.family, kind, text, user_id)
+    meeting.reflection.tip_id = tip.id
+    db.session.flush()
+    return tip
+
+
+# --- calendar ------------------------------------------------------------------------
+
+
+def _ics_escape(text: str) -> str:
+    """RFC 5545 section 3.3.11: escape backslash, semicolon, comma and newlines."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _ics_fold(line: str) -> str:
+    """Fold content lines longer than 75 octets (RFC 5545 section 3.1)."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+def _ics_time(value: datetime) -> str:
+    return as_utc(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def meeting_ics(meeting: Meeting, host: str) -> str:
+    """The meeting as an iCalendar (RFC 5545) event, CRLF line ends, UTC times."""
+    location = meeting.location
+    if meeting.video_link:
+        location = f"{location} ({meeting.video_link})" if location else meeting.video_link
+    description = meeting.purpose
+    if meeting.agenda_items:
+        agenda = "\n".join(f"- {a.title} ({a.minutes} min)" for a in meeting.agenda_items)
+        description = f"{description}\n\nAgenda:\n{agenda}".strip()
+    status = {"scheduled": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Facilitator//Meetings//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.id}@{host}",
+        f"DTSTAMP:{_ics_time(utcnow())}",
+        f"DTSTART:{_ics_time(meeting.starts_at)}",
+        f"DTEND:{_ics_time(meeting.ends_at_utc)}",
+        f"SUMMARY:{_ics_escape(meeting.title)}",
+        f"STATUS:{status.get(meeting.status, 'CONFIRMED')}",
+    ]
+    if location:
+        lines.append(f"LOCATION:{_ics_escape(location)}")
+    if meeting.video_link:
+        lines.append(f"URL:{meeting.video_link}")
+    if description:
+        lines.append(f"DESCRIPTION:{_ics_escape(description)}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "".join(_ics_fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,137 @@
+// Meetings: checklist ticks, agenda timers, the prompts panel, printing.
+// No framework and no inline script (strict CSP).
+(function () {
+  "use strict";
+
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  ready(function () {
+    // Ticking a checklist box saves at once (the Save button still works without JS).
+    document.querySelectorAll("form[data-autosubmit] input[type=checkbox]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var form = box.form;
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      });
+    });
+
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+
+    document.querySelectorAll("[data-js-hide]").forEach(function (el) { el.hidden = true; });
+
+    // After ticking an item the page comes back at that item: give it the focus again,
+    // so a keyboard user carries on where they were.
+    if (/^#item-/.test(window.location.hash)) {
+      var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+      var box = target && target.querySelector("input[type=checkbox]");
+      // After load: the browser's own jump to the #fragment would otherwise reset the focus.
+      if (box) {
+        window.addEventListener("load", function () { window.setTimeout(function () { box.focus(); }, 0); });
+      }
+    }
+
+    setUpTimers();
+    setUpPrompts();
+  });
+
+  // --- agenda timers: one per item, kept in this browser so a reload does not lose them
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return (h ? h + ":" + pad(m) : m) + ":" + pad(s);
+  }
+
+  function setUpTimers() {
+    var items = document.querySelectorAll("[data-timer]");
+    if (!items.length) { return; }
+    var timers = [];
+    items.forEach(function (item) {
+      var key = "facilitator:timer:" + item.getAttribute("data-key");
+      var allotted = parseInt(item.getAttribute("data-minutes"), 10) * 60;
+      var display = item.querySelector("[data-timer-display]");
+      var toggle = item.querySelector("[data-timer-toggle]");
+      var toggleLabel = item.querySelector("[data-timer-label]");
+      var reset = item.querySelector("[data-timer-reset]");
+      var state;
+      try { state = JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { state = {}; }
+      var timer = {
+        elapsed: state.elapsed || 0, startedAt: state.startedAt || null,
+        now: function () { return this.elapsed + (this.startedAt ? (Date.now() - this.startedAt) / 1000 : 0); },
+        save: function () {
+          try { localStorage.setItem(key, JSON.stringify({ elapsed: this.elapsed, startedAt: this.startedAt })); } catch (e) { /* storage full: the timer still runs */ }
+        },
+        render: function () {
+          var used = this.now();
+          display.textContent = clock(used) + " / " + clock(allotted) + (used > allotted ? " over time" : "");
+          item.classList.toggle("is-running", !!this.startedAt);
+          item.classList.toggle("is-over", used > allotted);
+          toggleLabel.textContent = this.startedAt ? "Pause" : (used > 0 ? "Resume" : "Start");
+        }
+      };
+      item.querySelector(".agenda-live__buttons").hidden = false;
+      toggle.addEventListener("click", function () {
+        if (timer.startedAt) {
+          timer.elapsed = timer.now(); timer.startedAt = null;
+        } else {
+          // Only one item runs at a time: starting one pauses the others.
+          timers.forEach(function (other) {
+            if (other !== timer && other.startedAt) { other.elapsed = other.now(); other.startedAt = null; other.save(); other.render(); }
+          });
+          timer.startedAt = Date.now();
+        }
+        timer.save(); timer.render();
+      });
+      reset.addEventListener("click", function () {
+        timer.elapsed = 0; timer.startedAt = null; timer.save(); timer.render();
+      });
+      timers.push(timer);
+      timer.render();
+    });
+    window.setInterval(function () {
+      timers.forEach(function (t) { if (t.startedAt) { t.render(); } });
+    }, 1000);
+  }
+
+  // --- prompts: filter by stage and situation, search, and "Use" into the notes
+  function setUpPrompts() {
+    var form = document.getElementById("prompt-filters");
+    if (!form) { return; }
+    var stage = document.getElementById("prompt-stage");
+    var situation = document.getElementById("prompt-situation");
+    var search = document.getElementById("prompt-q");
+    var count = document.getElementById("prompt-count");
+    var empty = document.getElementById("prompt-empty");
+    var prompts = Array.prototype.slice.call(document.querySelectorAll("[data-prompt]"));
+
+    function apply() {
+      var s = stage.value, sit = situation.value, q = search.value.trim().toLowerCase();
+      var shown = 0;
+      prompts.forEach(function (p) {
+        var ok = (!s || p.getAttribute("data-stage") === s) &&
+          (!sit || (" " + p.getAttribute("data-situations") + " ").indexOf(" " + sit + " ") >= 0) &&
+          (!q || p.querySelector(".prompt__text").textContent.toLowerCase().indexOf(q) >= 0);
+        p.hidden = !ok;
+        if (ok) { shown += 1; }
+      });
+      count.textContent = shown + " of " + prompts.length + " prompts";
+      empty.hidden = shown > 0;
+    }
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+    stage.addEventListener("change", apply);
+    situation.addEventListener("change", apply);
+    search.addEventListener("input", apply);
+
+    document.querySelectorAll("[data-use-prompt]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var text = button.closest("[data-prompt]").querySelector(".prompt__text").textContent.trim();
+        document.dispatchEvent(new CustomEvent("facilitator:insert-note", { detail: { text: text } }));
+      });
+    });
+  }
+})();

@@ -25,7 +25,8 @@ def csv_text(*rows: dict, header=COLUMNS) -> str:
 
 GOOD = [
     dict(case_ref="F-1", process="facilitated_iep", received_on="2024-09-03",
-         school="Oak Elementary", student_ref="S1", status="held", held_on="2024-09-20", agreement="partial",
+         school="Oak Elementary", student_ref="S1", status="held", held_on="2024-09-20",
+         agreement="partial",
          closed_on="2024-09-20", notes="Went well, \"mostly\"\nsecond line"),
     dict(case_ref="D-1", process="due_process", received_on="2024-10-01", school="Oak Elementary",
          student_ref="S1", status="adjudicated", resolution_meeting_on="2024-10-10",

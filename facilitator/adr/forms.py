@@ -13,6 +13,14 @@ from .models import AGREEMENT_LABELS, PROCESS_LABELS, STATUS_LABELS, Process
 YES_NO = [SelectChoice("", "—"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
+class LooseSelect(SelectField):
+    """A select whose value the per-process rules check (a missing value is blank)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
 def _choices(pairs, blank: str | None = "—") -> list[SelectChoice]:
     out = [SelectChoice("", blank)] if blank is not None else []
     return out + [SelectChoice(value, label) for value, label in pairs]
@@ -23,7 +31,8 @@ class CaseForm(FlaskForm):
 
     case_ref = StringField("Case reference", validators=[DataRequired(), Length(max=64)],
                            description="Your own reference, unique in the organization.")
-    process = SelectField("Process", choices=_choices(
+    #: Named so because FlaskForm.process is a method.
+    process_kind = LooseSelect("Process", choices=_choices(
         [(p.value, PROCESS_LABELS[p]) for p in Process], blank=None))
     received_on = DateField("Received on", validators=[InputRequired(
         message="Enter the date the request or complaint was received.")],
@@ -34,17 +43,17 @@ class CaseForm(FlaskForm):
     related_ref = StringField("Related case reference", validators=[Optional(), Length(max=64)],
                               description="The case this one arose from or relates to, e.g. the "
                                           "due process complaint a mediation is about.")
-    status = SelectField("Status", choices=_choices(STATUS_LABELS.items(), blank=None))
+    status = LooseSelect("Status", choices=_choices(STATUS_LABELS.items(), blank=None))
     held_on = DateField("Held on", validators=[Optional()],
                         description="Facilitated IEP meetings and mediations.")
-    agreement = SelectField("Agreement", choices=_choices(
+    agreement = LooseSelect("Agreement", choices=_choices(
         [("full", "Full agreement (facilitated IEP)"),
          ("partial", "Partial agreement (facilitated IEP)"),
          ("none", "No agreement (facilitated IEP)"),
          ("yes", "Agreement reached (mediation)"), ("no", "No agreement (mediation)")]))
     resolution_meeting_on = DateField("Resolution meeting held on", validators=[Optional()],
                                       description="Due process complaints only; blank if none.")
-    settlement = SelectField("Written settlement agreement at the resolution meeting",
+    settlement = LooseSelect("Written settlement agreement at the resolution meeting",
                              choices=YES_NO)
     resolution_ended_on = DateField(
         "Written waiver or no-agreement statement on", validators=[Optional()],
@@ -53,13 +62,13 @@ class CaseForm(FlaskForm):
                            description="Expedited complaints: the decision is due 10 school "
                                        "days after the hearing.")
     decision_on = DateField("Decision or report issued on", validators=[Optional()])
-    timeline = SelectField("Timeline", choices=_choices(
+    timeline = LooseSelect("Timeline", choices=_choices(
         [("within", "Within the timeline"), ("extended", "Within an extended timeline"),
          ("late", "Late")]))
-    findings = SelectField("Findings of noncompliance (state complaint)", choices=YES_NO)
-    pending_hearing = SelectField("Pending a due process hearing (state complaint)",
+    findings = LooseSelect("Findings of noncompliance (state complaint)", choices=YES_NO)
+    pending_hearing = LooseSelect("Pending a due process hearing (state complaint)",
                                   choices=YES_NO)
-    placement_changed = SelectField("Change of placement ordered (expedited)", choices=YES_NO)
+    placement_changed = LooseSelect("Change of placement ordered (expedited)", choices=YES_NO)
     closed_on = DateField("Closed on", validators=[Optional()])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
@@ -70,7 +79,7 @@ class CaseForm(FlaskForm):
 
         return {
             "case_ref": (self.case_ref.data or "").strip(),
-            "process": self.process.data, "received_on": self.received_on.data,
+            "process": self.process_kind.data, "received_on": self.received_on.data,
             "school": (self.school.data or "").strip(),
             "student_ref": (self.student_ref.data or "").strip(),
             "related_ref": (self.related_ref.data or "").strip(),
@@ -89,7 +98,8 @@ class CaseForm(FlaskForm):
         def yn(value):
             return "" if value is None else ("yes" if value else "no")
 
-        for name in ("case_ref", "process", "received_on", "school", "student_ref",
+        self.process_kind.data = values.get("process")
+        for name in ("case_ref", "received_on", "school", "student_ref",
                      "related_ref", "status", "held_on", "agreement", "resolution_meeting_on",
                      "decision_on", "timeline", "closed_on", "notes"):
             getattr(self, name).data = values.get(name)

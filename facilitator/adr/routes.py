@@ -105,7 +105,8 @@ def cases():
 
 def _apply_problems(form: CaseForm, problems) -> None:
     for column, message in problems:
-        field = getattr(form, column, None) or form.case_ref
+        name = "process_kind" if column == "process" else column
+        field = getattr(form, name, None) or form.case_ref
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
 

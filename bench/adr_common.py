@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_PATH = Path(os.environ.get("ADR_BENCH_DB", "/tmp/adr-bench.db"))
+DB_PATH = Path(os.environ.get("ADR_BENCH_DB", "/tmp/adr-bench.db"))  # noqa: S108
 ORG_SLUG = "bench-state"
 FIRST_YEAR = 2015
 YEARS = 10

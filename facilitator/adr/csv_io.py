@@ -17,6 +17,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from . import services
 from .models import AdrCase, school_year_of
 from .rules import COLUMNS, DATE_COLUMNS, YES_NO_COLUMNS, parse
 
@@ -118,8 +119,10 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
             else:
                 refs_in_file[ref] = line
         parsed.append((line, values))
-    existing = dict(db.session.execute(
-        db.select(AdrCase.case_ref, AdrCase.id).where(AdrCase.organization_id == org_id)).all())
+    existing_rows = db.session.execute(
+        db.select(AdrCase.case_ref, AdrCase.id, AdrCase.student_ref)
+        .where(AdrCase.organization_id == org_id)).all()
+    existing = {ref: id_ for ref, id_, _ in existing_rows}
     for line, values in parsed:
         ref = values["related_ref"]
         if ref and ref not in refs_in_file and ref not in existing:
@@ -151,6 +154,15 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     for chunk in _chunks(links, 5000):
         db.session.execute(update(AdrCase), chunk)
     db.session.flush()
+    # Escalation flags of the students this file touched (old and new references).
+    students = {v["student_ref"] for _, v in parsed}
+    if updates:
+        touched = {v["case_ref"] for _, v in parsed}
+        students |= {s for ref, _, s in existing_rows if ref in touched}
+    if len(students) > 20_000 or len(students) * 2 > len(existing_rows) + len(inserts):
+        services.refresh_escalation(org_id)
+    else:
+        services.refresh_escalation(org_id, students)
     db.session.expire_all()
     return ImportResult(created=len(inserts), updated=len(updates))
 

@@ -108,12 +108,23 @@ class AdrCase(db.Model):
     __tablename__ = "adr_cases"
     __table_args__ = (
         UniqueConstraint("organization_id", "case_ref"),
-        # The 618 table and dashboard aggregate one organization's year.
-        Index("ix_adr_cases_org_year_process", "organization_id", "school_year", "process",
-              "status"),
+        # Covering indexes: the 618 table, the dashboard and the trends read one
+        # organization's year (or all years) from these alone, in index order, so
+        # the database groups while it scans (see report.py and dashboard.py).
+        Index("ix_adr_cases_report", "organization_id", "school_year", "process", "status",
+              "agreement", "settlement", "timeline", "findings", "pending_hearing",
+              "placement_changed", "resolution_meeting_on", "related_id"),
+        Index("ix_adr_cases_school", "organization_id", "school_year", "school", "process",
+              "status", "agreement", "settlement", "resolution_meeting_on", "escalated",
+              "student_ref"),
+        Index("ix_adr_cases_days_held", "organization_id", "school_year", "process",
+              "days_to_held", "school"),
+        Index("ix_adr_cases_days_closed", "organization_id", "school_year", "process",
+              "days_to_closed", "school"),
         # Escalation: later cases of the same student.
-        Index("ix_adr_cases_org_student_received", "organization_id", "student_ref",
-              "received_on"),
+        Index("ix_adr_cases_student", "organization_id", "student_ref", "received_on",
+              "process"),
+        # The case list, newest first.
         Index("ix_adr_cases_org_received", "organization_id", "received_on"),
     )
 
@@ -165,6 +176,9 @@ class AdrCase(db.Model):
     placement_changed: Mapped[bool | None] = mapped_column(Boolean)
     closed_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: A held facilitated IEP that was followed within 12 months by a mediation, due
+    #: process complaint or State complaint for the same student (kept by services).
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Days from received_on to held_on, kept so medians are one indexed query.
     days_to_held: Mapped[int | None] = mapped_column(Integer)
     #: Days from received_on to closed_on.

@@ -56,6 +56,7 @@ def save_case(org_id: int, values: dict, case: AdrCase | None = None, **extra) -
             problems.append(("family_id", "names no family in this organization"))
     if problems:
         raise CaseError(problems)
+    previous_student = case.student_ref if case is not None else ""
     if case is None:
         case = AdrCase(organization_id=org_id)
         db.session.add(case)
@@ -67,6 +68,7 @@ def save_case(org_id: int, values: dict, case: AdrCase | None = None, **extra) -
         setattr(case, key, value)
     case.refresh_derived()
     db.session.flush()
+    refresh_escalation(org_id, {case.student_ref, previous_student})
     return case
 
 
@@ -81,7 +83,48 @@ def delete_case(case: AdrCase) -> None:
     """Delete a case; cases that named it as related keep existing without the link."""
     db.session.execute(db.update(AdrCase).where(AdrCase.related_id == case.id)
                        .values(related_id=None))
+    org_id, student = case.organization_id, case.student_ref
     db.session.delete(case)
+    db.session.flush()
+    refresh_escalation(org_id, {student})
+
+
+#: The processes that count as escalation after a facilitated IEP.
+ESCALATION_PROCESSES = ("mediation", "due_process", "expedited_due_process", "state_complaint")
+
+
+def refresh_escalation(org_id: int, student_refs: set[str] | None = None) -> None:
+    """Recompute AdrCase.escalated for the organization's facilitated IEPs (of these students).
+
+    Escalation: of the facilitated IEPs held, those followed within 12 months
+    (received on or after the day held, up to 12 months later) by a mediation,
+    due process complaint or State complaint for the same student.
+    """
+    from sqlalchemy import and_, case, exists, func, literal, select, text, update
+    from sqlalchemy.orm import aliased
+
+    later = aliased(AdrCase, name="later")
+    if db.engine.dialect.name == "sqlite":
+        limit = func.date(AdrCase.held_on, "+12 months")
+    else:
+        limit = AdrCase.held_on + text("interval '12 months'")
+    follow = exists(select(literal(1)).select_from(later).where(
+        later.organization_id == AdrCase.organization_id,
+        later.student_ref == AdrCase.student_ref,
+        later.received_on >= AdrCase.held_on,
+        later.received_on <= limit,
+        later.process.in_(ESCALATION_PROCESSES)))
+    value = case((and_(AdrCase.status == "held", AdrCase.student_ref != "",
+                       AdrCase.held_on.is_not(None), follow), True), else_=False)
+    base = (update(AdrCase).where(AdrCase.organization_id == org_id,
+                                  AdrCase.process == Process.FACILITATED_IEP.value)
+            .values(escalated=value).execution_options(synchronize_session=False))
+    if student_refs is None:
+        db.session.execute(base)
+    else:
+        refs = sorted(r for r in student_refs if r)
+        for i in range(0, len(refs), 500):
+            db.session.execute(base.where(AdrCase.student_ref.in_(refs[i:i + 500])))
     db.session.flush()
 
 

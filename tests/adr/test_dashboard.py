@@ -64,9 +64,12 @@ def test_year_dashboard_hand_computed(app, make_org):
     assert medians["mediation"]["held"] == 5
     assert medians["state_complaint"]["held"] is None
     oak = next(s for s in data["schools"] if s["school"] == "Oak")
-    # Oak facilitated IEPs: 10, 20, 30, 40 days -> (20 + 30) / 2.
-    assert oak["median_held"]["facilitated_iep"] == 25
     assert oak["fiep_held"] == 4 and oak["escalated"] == 2
+    # Oak alone: facilitated IEPs held after 10, 20, 30, 40 days -> (20 + 30) / 2.
+    oak_only = dashboard.year_dashboard(org.id, 2023, school="Oak")
+    assert oak_only["school_row"]["fiep_held"] == 4
+    oak_medians = {m["process"]: m for m in oak_only["school_medians"]}
+    assert oak_medians["facilitated_iep"]["held"] == 25
     pine = next(s for s in data["schools"] if s["school"] == "Pine")
     assert pine["fiep_held"] == 1 and pine["escalated"] == 0
 
@@ -101,6 +104,41 @@ def test_dashboard_of_an_empty_year(app, client, signed_in):
     assert "No cases were received in 2001-02" in html
 
 
+def test_dashboard_for_one_school(app, client, signed_in):
+    user = signed_in("analyst")
+    seed(user.organization)
+    html = client.get("/adr/dashboard?year=2023-24&school=Pine").get_data(as_text=True)
+    assert "Pine, 2023-24" in html
+
+
+def test_escalation_flags_follow_edits_and_deletes(app, make_org):
+    from facilitator.adr.models import AdrCase
+
+    org = make_org()
+    add(org, "F", "facilitated_iep", "held", d("2023-09-01"), student="S",
+        held_on=d("2023-09-15"), agreement="none")
+    db.session.commit()
+    fiep = db.session.execute(db.select(AdrCase).where(AdrCase.case_ref == "F")).scalar_one()
+    assert fiep.escalated is False
+    later = services.save_case(org.id, {"case_ref": "C", "process": "state_complaint",
+                                        "status": "pending", "received_on": d("2024-01-10"),
+                                        "student_ref": "S"})
+    db.session.commit()
+    db.session.refresh(fiep)
+    assert fiep.escalated is True
+    values = services.case_values(later) | {"student_ref": "OTHER"}
+    services.save_case(org.id, values, later)
+    db.session.commit()
+    db.session.refresh(fiep)
+    assert fiep.escalated is False
+    services.save_case(org.id, values | {"student_ref": "S"}, later)
+    db.session.commit()
+    services.delete_case(later)
+    db.session.commit()
+    db.session.refresh(fiep)
+    assert fiep.escalated is False
+
+
 def test_escalation_window_is_twelve_months(app, make_org):
     org = make_org()
     held = d("2023-09-15")
@@ -116,3 +154,29 @@ def test_escalation_window_is_twelve_months(app, make_org):
     add(other, "C", "state_complaint", "pending", d("2024-09-16"), student="T")
     db.session.commit()
     assert dashboard.year_dashboard(other.id, 2023)["total"]["escalated"] == 0
+
+
+def test_median_of_a_histogram():
+    assert dashboard.median_of({}) is None
+    assert dashboard.median_of({7: 1}) == 7
+    assert dashboard.median_of({3: 1, 10: 1, 20: 1, 30: 1, 40: 1}) == 20
+    assert dashboard.median_of({10: 2, 20: 1, 30: 1}) == 15
+    assert dashboard.median_of({1: 3, 100: 3}) == 50.5
+
+
+def test_fold_counts_grouped_rows():
+    rows = [
+        {"school": "A", "process": "facilitated_iep", "status": "held", "agreement": "full",
+         "settlement": None, "n": 3, "n_rm": 0},
+        {"school": "A", "process": "mediation", "status": "held", "agreement": "no",
+         "settlement": None, "n": 2, "n_rm": 0},
+        {"school": "B", "process": "due_process", "status": "withdrawn", "agreement": "",
+         "settlement": True, "n": 4, "n_rm": 4},
+        {"school": "B", "process": "expedited_due_process", "status": "pending",
+         "agreement": "", "settlement": None, "n": 5, "n_rm": 0},
+    ]
+    out = dashboard.fold(rows, "school")
+    assert (out["A"]["cases"], out["A"]["fiep_full"], out["A"]["med_held"],
+            out["A"]["med_agreements"]) == (5, 3, 2, 0)
+    assert (out["B"]["resolution_meetings"], out["B"]["settlements"],
+            out["B"]["n_expedited_due_process"]) == (4, 4, 5)

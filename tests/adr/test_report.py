@@ -231,3 +231,32 @@ def test_cli_report(app, runner, make_org):
     assert json.loads(result.output)["indicators"][0]["value"] == "40.00"
     bad = runner.invoke(args=["adr", "report", "--org", org.slug, "--year", "23/24"])
     assert bad.exit_code != 0 and "not a school year" in bad.output
+
+
+def test_counts_from_groups_matches_counts_from_rows():
+    """The pure fold over grouped rows agrees with the row-by-row rules."""
+    from collections import Counter
+
+    rng = random.Random(16)
+    rows = []
+    for row in _random_rows(rng, 300):
+        typed = {k: v for k, v in row.items()}
+        for k in ("settlement", "findings", "pending_hearing", "placement_changed"):
+            typed[k] = {"yes": True, "no": False}.get(row.get(k, ""))
+        typed["resolution_meeting_on"] = row.get("resolution_meeting_on") or None
+        typed["related_process"] = rng.choice([None, "due_process", "facilitated_iep"]) \
+            if row["process"] == "mediation" else None
+        rows.append(typed)
+    keys = report.GROUP_COLUMNS
+    groups: Counter = Counter()
+    rm: Counter = Counter()
+    rel: Counter = Counter()
+    for r in rows:
+        key = tuple(r.get(k) if r.get(k) is not None else ("" if k in (
+            "agreement", "timeline") else None) for k in keys)
+        groups[key] += 1
+        rm[key] += r["resolution_meeting_on"] is not None
+        rel[key] += r["related_process"] in ("due_process", "expedited_due_process")
+    grouped = [dict(zip(keys, k, strict=True), n=n, n_rm=rm[k], n_rel=rel[k])
+               for k, n in groups.items()]
+    assert report.counts_from_groups(grouped) == report.counts_from_rows(rows)

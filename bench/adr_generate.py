@@ -18,7 +18,7 @@ COLUMNS = ("id", "organization_id", "case_ref", "process", "received_on", "schoo
            "school", "student_ref", "related_id", "status", "held_on", "agreement",
            "resolution_meeting_on", "settlement", "timeline", "decision_on", "findings",
            "pending_hearing", "placement_changed", "closed_on", "notes", "days_to_held",
-           "days_to_closed", "created_at", "updated_at")
+           "days_to_closed", "escalated", "created_at", "updated_at")
 
 
 def main(n: int) -> None:
@@ -59,7 +59,7 @@ def main(n: int) -> None:
             yn[r.get("findings")], yn[r.get("pending_hearing")], yn[r.get("placement_changed")],
             closed, r["notes"],
             (date.fromisoformat(held) - received).days if held else None,
-            (date.fromisoformat(closed) - received).days if closed else None, now, now))
+            (date.fromisoformat(closed) - received).days if closed else None, 0, now, now))
     generated = time.perf_counter() - start
     con = sqlite3.connect(DB_PATH)
     con.execute("PRAGMA journal_mode=WAL")
@@ -70,10 +70,21 @@ def main(n: int) -> None:
                f"VALUES ({', '.join('?' * len(COLUMNS))})")
         con.executemany(sql, out)
     inserted = time.perf_counter() - start
+    con.close()
+    with app.app_context():
+        from facilitator.adr.services import refresh_escalation
+
+        start = time.perf_counter()
+        refresh_escalation(org_id)
+        db.session.commit()
+        escalation = time.perf_counter() - start
+        db.session.remove()
+        db.engine.dispose()
+    con = sqlite3.connect(DB_PATH)
     con.execute("ANALYZE")
     con.close()
     print(f"generated {n:,} cases in {generated:.1f} s, inserted with indexes in "
-          f"{inserted:.1f} s -> {DB_PATH}")
+          f"{inserted:.1f} s, escalation flags in {escalation:.1f} s -> {DB_PATH}")
 
 
 if __name__ == "__main__":

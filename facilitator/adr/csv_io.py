@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -87,7 +87,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     for cells in reader:
         line = start
         start = reader.line_num + 1
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         if len(cells) != len(header):
             rows.append((line, {"__width__": f"has {len(cells)} cells; the header has "
@@ -135,24 +135,30 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     for _, values in parsed:
         record = _record(org_id, values)
         if values["case_ref"] in existing:
-            record["id"] = existing[values["case_ref"]]
+            record["b_id"] = existing[values["case_ref"]]
             del record["created_at"]
             updates.append(record)
         else:
             inserts.append(record)
-    if inserts:
-        for chunk in _chunks(inserts, 5000):
-            db.session.execute(insert(AdrCase), chunk)
+    # Core executemany: one statement per chunk (the ORM's bulk path would split the
+    # rows by which values are None).
+    table = AdrCase.__table__
+    for chunk in _chunks(inserts, 5000):
+        db.session.execute(table.insert(), chunk)
     if updates:
+        columns = {k: bindparam(k) for k in updates[0] if k != "b_id"}
+        stmt = table.update().where(table.c.id == bindparam("b_id")).values(columns)
         for chunk in _chunks(updates, 5000):
-            db.session.execute(update(AdrCase), chunk)
+            db.session.execute(stmt, chunk)
     # Second pass: related cases, now that every case of the file has an id.
     ids = dict(db.session.execute(
         db.select(AdrCase.case_ref, AdrCase.id).where(AdrCase.organization_id == org_id)).all())
-    links = [{"id": ids[v["case_ref"]], "related_id": ids[v["related_ref"]] if v["related_ref"]
-              else None} for _, v in parsed]
+    links = [{"b_id": ids[v["case_ref"]], "b_related": ids[v["related_ref"]]
+              if v["related_ref"] else None} for _, v in parsed]
+    link = table.update().where(table.c.id == bindparam("b_id")).values(
+        related_id=bindparam("b_related"))
     for chunk in _chunks(links, 5000):
-        db.session.execute(update(AdrCase), chunk)
+        db.session.execute(link, chunk)
     db.session.flush()
     # Escalation flags of the students this file touched (old and new references).
     students = {v["student_ref"] for _, v in parsed}
@@ -200,6 +206,7 @@ def _record(org_id: int, v: dict) -> dict:
         "notes": v["notes"],
         "days_to_held": (v["held_on"] - received).days if v["held_on"] else None,
         "days_to_closed": (v["closed_on"] - received).days if v["closed_on"] else None,
+        "escalated": False,
         "updated_at": now,
         "created_at": now,
     }

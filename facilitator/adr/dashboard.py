@@ -135,12 +135,19 @@ def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
             "school_medians": medians(org_id, year, school) if school is not None else None}
 
 
-def trends(org_id: int) -> list[dict]:
-    """One row of counts and rates per school year, oldest first."""
+#: How many school years the trend charts show (ending with the chosen year).
+TREND_YEARS = 5
+
+
+def trends(org_id: int, last: int | None = None, span: int = TREND_YEARS) -> list[dict]:
+    """One row of counts and rates per school year, oldest first: the ``span`` years
+    ending with ``last`` (every year when ``last`` is None)."""
     c = aliased(AdrCase, name="c")
     keys = [c.school_year, c.process, c.status, c.agreement, c.settlement]
     stmt = (select(*keys, func.count().label("n"), _rm_sum(c).label("n_rm"))
             .where(c.organization_id == org_id).group_by(*keys))
+    if last is not None:
+        stmt = stmt.where(c.school_year.between(last - span + 1, last))
     per_year = fold([dict(r._mapping) for r in db.session.execute(stmt)], "school_year")
     return [_rates(per_year[y] | {"school_year": y, "year_label": school_year_label(y)})
             for y in sorted(per_year)]

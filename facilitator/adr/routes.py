@@ -278,7 +278,7 @@ def dashboard_page():
     school = request.args.get("school")
     data = dash.year_dashboard(_org(), year, school=school if school is not None and
                                "school" in request.args and school != "" else None)
-    trend = dash.trends(_org())
+    trend = dash.trends(_org(), last=year)
     years = sorted(set(dash.years(_org())) | {year}, reverse=True)
     chart = {
         "years": [t["year_label"] for t in trend],

@@ -180,3 +180,11 @@ def test_fold_counts_grouped_rows():
             out["A"]["med_agreements"]) == (5, 3, 2, 0)
     assert (out["B"]["resolution_meetings"], out["B"]["settlements"],
             out["B"]["n_expedited_due_process"]) == (4, 4, 5)
+
+
+def test_trends_window(app, make_org):
+    org = make_org()
+    seed(org)
+    assert [r["year_label"] for r in dashboard.trends(org.id, last=2023, span=1)] == ["2023-24"]
+    assert [r["year_label"] for r in dashboard.trends(org.id, last=2024)] == \
+        ["2023-24", "2024-25"]

@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "facilitator.auth.routes:bp",
     "facilitator.families.routes:bp",
     "facilitator.meetings.routes:bp",
+    "facilitator.adr.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.

@@ -27,6 +27,7 @@ DEMO_USERS = (
 FEATURE_LOADERS: tuple[str, ...] = (
     "facilitator.families.demo:load",
     "facilitator.meetings.demo:load",
+    "facilitator.adr.demo:load",
 )
 
 

@@ -1,0 +1,1 @@
+"""Dispute-resolution cases: deadlines, CSV import/export, the 618 table, dashboard, surveys."""

@@ -1,0 +1,377 @@
+"""Dispute-resolution pages: cases, import/export, the 618 table, deadlines, dashboard, surveys.
+
+Reading is open to every role of the organization (analysts read everything;
+an advocacy organization's users see their own organization's cases read
+only); changing cases needs ``edit_cases``; school closures need
+``manage_settings``. The survey pages are public and work with a single-use
+link instead of an account.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import login_required
+
+from .. import access
+from ..extensions import db, limiter
+from . import dashboard as dash
+from . import deadlines, report, services
+from .cli import register_cli
+from .csv_io import ImportRefused, export_csv, import_cases, to_csv
+from .forms import CaseForm, ClosureForm, ConfirmForm, ImportForm, InviteForm, SurveyForm
+from .models import (
+    AGREEMENT_LABELS,
+    PROCESS_LABELS,
+    STATUS_LABELS,
+    AdrCase,
+    Process,
+    SchoolClosure,
+    parse_school_year,
+    school_year_label,
+    school_year_of,
+)
+
+bp = Blueprint("adr", __name__, url_prefix="/adr", cli_group="adr")
+register_cli(bp)
+
+#: Survey groups smaller than this are not shown (a person could be recognised).
+SURVEY_MIN_N = 5
+
+
+@bp.app_context_processor
+def adr_labels():
+    return {"PROCESS_LABELS": PROCESS_LABELS, "STATUS_LABELS": STATUS_LABELS,
+            "AGREEMENT_LABELS": AGREEMENT_LABELS, "school_year_label": school_year_label}
+
+
+def _org() -> int:
+    return access.current_org_id()
+
+
+def _year_arg(default_latest: bool = True) -> int | None:
+    raw = request.args.get("year", "")
+    if raw:
+        year = parse_school_year(raw)
+        if year is None:
+            abort(404)
+        return year
+    if not default_latest:
+        return None
+    years = dash.years(_org())
+    return years[0] if years else school_year_of(date.today())
+
+
+# Cases ------------------------------------------------------------------------------------
+
+@bp.get("/cases")
+@login_required
+def cases():
+    """The organization's cases, filtered by process, status, school and year, a page at a time."""
+    f = {k: request.args.get(k, "").strip() for k in ("process", "status", "school", "year", "q")}
+    stmt = access.scoped(AdrCase)
+    if f["process"] in PROCESS_LABELS:
+        stmt = stmt.where(AdrCase.process == f["process"])
+    if f["status"] in STATUS_LABELS:
+        stmt = stmt.where(AdrCase.status == f["status"])
+    if f["school"]:
+        stmt = stmt.where(AdrCase.school == f["school"])
+    if f["year"] and (year := parse_school_year(f["year"])) is not None:
+        stmt = stmt.where(AdrCase.school_year == year)
+    if f["q"]:
+        like = f"%{f['q']}%"
+        stmt = stmt.where(AdrCase.case_ref.ilike(like) | AdrCase.student_ref.ilike(like))
+    stmt = stmt.order_by(AdrCase.received_on.desc(), AdrCase.id.desc())
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    schools = db.session.execute(
+        db.select(AdrCase.school).where(AdrCase.organization_id == _org(), AdrCase.school != "")
+        .group_by(AdrCase.school).order_by(AdrCase.school).limit(500)).scalars().all()
+    years = [school_year_label(y) for y in dash.years(_org())]
+    return render_template("adr/cases.html", page=page, f=f, schools=schools, years=years,
+                           args={k: v for k, v in f.items() if v})
+
+
+def _apply_problems(form: CaseForm, problems) -> None:
+    for column, message in problems:
+        name = "process_kind" if column == "process" else column
+        field = getattr(form, name, None) or form.case_ref
+        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+
+
+def _extra(form: CaseForm) -> dict:
+    return {"resolution_ended_on": form.resolution_ended_on.data,
+            "hearing_on": form.hearing_on.data}
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@access.require("edit_cases")
+def case_new():
+    """Add a case; the per-process rules are checked before anything is saved."""
+    form = CaseForm()
+    if form.validate_on_submit():
+        try:
+            case = services.save_case(_org(), form.values(), **_extra(form))
+        except services.CaseError as exc:
+            db.session.rollback()
+            _apply_problems(form, exc.problems)
+        else:
+            db.session.commit()
+            flash(f"Case {case.case_ref} added.", "success")
+            return redirect(url_for("adr.case_detail", case_id=case.id))
+    elif request.method == "GET":
+        form.received_on.data = date.today()
+    return render_template("adr/case_form.html", form=form, case=None)
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def case_detail(case_id: int):
+    """One case: its facts, its clocks, related cases and survey links."""
+    case = access.get_or_404(AdrCase, case_id)
+    closed = services.closures(case.organization_id)
+    clocks = [(c, c.state(date.today())) for c in deadlines.clocks(case, closed)]
+    followers = db.session.execute(access.scoped(AdrCase).where(
+        AdrCase.related_id == case.id).order_by(AdrCase.received_on)).scalars().all()
+    return render_template("adr/case_detail.html", case=case, clocks=clocks,
+                           followers=followers, state_labels=deadlines.STATE_LABELS,
+                           invite_form=InviteForm(), delete_form=ConfirmForm())
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@access.require("edit_cases")
+def case_edit(case_id: int):
+    """Change a case; the per-process rules are checked before anything is saved."""
+    case = access.get_or_404(AdrCase, case_id)
+    form = CaseForm()
+    if form.validate_on_submit():
+        try:
+            services.save_case(_org(), form.values(), case, **_extra(form))
+        except services.CaseError as exc:
+            db.session.rollback()
+            case = access.get_or_404(AdrCase, case_id)
+            _apply_problems(form, exc.problems)
+        else:
+            db.session.commit()
+            flash(f"Case {case.case_ref} saved.", "success")
+            return redirect(url_for("adr.case_detail", case_id=case.id))
+    elif request.method == "GET":
+        form.fill(services.case_values(case), case)
+    return render_template("adr/case_form.html", form=form, case=case)
+
+
+@bp.post("/cases/<int:case_id>/delete")
+@access.require("edit_cases")
+def case_delete(case_id: int):
+    """Delete a case (after the browser asked for confirmation)."""
+    case = access.get_or_404(AdrCase, case_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ref = case.case_ref
+    services.delete_case(case)
+    db.session.commit()
+    flash(f"Case {ref} deleted.", "success")
+    return redirect(url_for("adr.cases"))
+
+
+# Import and export -----------------------------------------------------------------------
+
+@bp.route("/cases/import", methods=["GET", "POST"])
+@access.require("edit_cases")
+def case_import():
+    """Upload a CSV of cases: all rows are saved, or none and every problem is listed."""
+    form = ImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            result = import_cases(_org(), form.file.data.read())
+        except ImportRefused as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(f"Imported: {result.created} new case(s), {result.updated} updated.",
+                  "success")
+            return redirect(url_for("adr.cases"))
+    return render_template("adr/import.html", form=form, errors=errors)
+
+
+@bp.get("/cases/export.csv")
+@login_required
+def case_export():
+    """Download every case of the organization as CSV (the import format)."""
+    body = export_csv(_org())
+    return Response("\ufeff" + body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=cases-{date.today().isoformat()}.csv"})
+
+
+# The 618 table -------------------------------------------------------------------------------
+
+@bp.get("/report")
+@login_required
+def report_618():
+    """The federal section 618 dispute-resolution table and B15/B16 for a school year."""
+    year = _year_arg()
+    table = report.report(_org(), year)
+    years = sorted(set(dash.years(_org())) | {year}, reverse=True)
+    return render_template("adr/report.html", table=table, year=year, years=years)
+
+
+@bp.get("/report.csv")
+@login_required
+def report_csv():
+    """The 618 table as CSV: item,label,value."""
+    year = _year_arg()
+    body = to_csv(report.csv_rows(report.report(_org(), year)))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=618-{school_year_label(year)}.csv"})
+
+
+@bp.get("/report.json")
+@login_required
+def report_json():
+    """The 618 table as JSON."""
+    year = _year_arg()
+    return Response(json.dumps(report.report(_org(), year), indent=2),
+                    mimetype="application/json")
+
+
+# Deadlines -------------------------------------------------------------------------------
+
+@bp.get("/deadlines")
+@login_required
+def deadlines_page():
+    """Open cases whose IDEA clocks are overdue or due within a week."""
+    today = date.today()
+    closed = services.closures(_org())
+    stmt = access.scoped(AdrCase).where(
+        AdrCase.status == "pending",
+        AdrCase.process.in_(("due_process", "expedited_due_process", "state_complaint")),
+    ).order_by(AdrCase.received_on)
+    overdue, soon = [], []
+    for case in db.session.execute(stmt).scalars():
+        for clock, state in deadlines.pending_states(case, today, closed):
+            (overdue if state == "overdue" else soon).append((clock, case))
+    overdue.sort(key=lambda x: x[0].due)
+    soon.sort(key=lambda x: x[0].due)
+    return render_template("adr/deadlines.html", overdue=overdue, soon=soon, today=today)
+
+
+# Dashboard ------------------------------------------------------------------------------------
+
+@bp.get("/dashboard")
+@login_required
+def dashboard_page():
+    """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
+    year = _year_arg()
+    school = request.args.get("school")
+    data = dash.year_dashboard(_org(), year, school=school if school is not None and
+                               "school" in request.args and school != "" else None)
+    trend = dash.trends(_org(), last=year)
+    years = sorted(set(dash.years(_org())) | {year}, reverse=True)
+    chart = {
+        "years": [t["year_label"] for t in trend],
+        "fiep": {k: [t[f"fiep_{k}"] for t in trend] for k in ("full", "partial", "none")},
+        "rates": {
+            "Mediation agreement rate": [_num(t["med_rate"]) for t in trend],
+            "Resolution-meeting settlement rate": [_num(t["settlement_rate"]) for t in trend],
+        },
+    }
+    return render_template("adr/dashboard.html", data=data, trend=trend, year=year,
+                           years=years, chart=chart)
+
+
+def _num(value: str):
+    return None if value == "n/a" else float(value)
+
+
+# School closures -------------------------------------------------------------------------------
+
+@bp.route("/settings/closures", methods=["GET", "POST"])
+@access.require("manage_settings")
+def closures():
+    """The days schools are closed, which do not count as school days for expedited clocks."""
+    form = ClosureForm()
+    if form.validate_on_submit():
+        if form.last.data and form.last.data < form.first.data:
+            form.last.errors.append("The last day is before the first day.")
+        else:
+            added = services.add_closures(_org(), form.first.data, form.last.data,
+                                          (form.label.data or "").strip())
+            db.session.commit()
+            flash(f"{added} school day(s) marked as closed.", "success")
+            return redirect(url_for("adr.closures"))
+    rows = db.session.execute(access.scoped(SchoolClosure).order_by(SchoolClosure.day)
+                              ).scalars().all()
+    return render_template("adr/closures.html", form=form, rows=rows,
+                           delete_form=ConfirmForm())
+
+
+@bp.post("/settings/closures/<int:closure_id>/delete")
+@access.require("manage_settings")
+def closure_delete(closure_id: int):
+    """Remove one closure day."""
+    row = access.get_or_404(SchoolClosure, closure_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.delete(row)
+    db.session.commit()
+    flash("Closure removed.", "success")
+    return redirect(url_for("adr.closures"))
+
+
+# Surveys ------------------------------------------------------------------------------------
+
+@bp.post("/cases/<int:case_id>/surveys")
+@access.require("edit_cases")
+def survey_invite(case_id: int):
+    """Make single-use survey links for the participants of a held meeting (shown once)."""
+    case = access.get_or_404(AdrCase, case_id)
+    if case.process not in (Process.FACILITATED_IEP, Process.MEDIATION) \
+            or case.status != "held":
+        flash("Survey links are for facilitated IEP meetings and mediations that were held.",
+              "error")
+        return redirect(url_for("adr.case_detail", case_id=case.id))
+    form = InviteForm()
+    if not form.validate_on_submit():
+        flash("Choose between 1 and 20 participants.", "error")
+        return redirect(url_for("adr.case_detail", case_id=case.id))
+    tokens = services.create_invitations(case, form.count.data)
+    db.session.commit()
+    links = [url_for("adr.survey", token=t, _external=True) for t in tokens]
+    return render_template("adr/survey_links.html", case=case, links=links)
+
+
+@bp.route("/survey/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def survey(token: str):
+    """The public participant survey: no account, one answer per link."""
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render_template("adr/survey_done.html", used=True), 404
+    case = db.session.get(AdrCase, invitation.case_id)
+    form = SurveyForm()
+    if form.validate_on_submit():
+        services.submit_survey(invitation, form.answers())
+        db.session.commit()
+        return render_template("adr/survey_done.html", used=False)
+    return render_template("adr/survey.html", form=form, process_label=case.process_label)
+
+
+@bp.get("/surveys")
+@login_required
+def survey_results():
+    """Survey results per process and year, with small groups suppressed."""
+    rows = dash.survey_results(_org(), SURVEY_MIN_N)
+    return render_template("adr/survey_results.html", rows=rows, min_n=SURVEY_MIN_N)

@@ -14,6 +14,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 BLUEPRINTS = (
     "facilitator.home:bp",
     "facilitator.auth.routes:bp",
+    "facilitator.plans.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.

@@ -77,7 +77,7 @@ def _style_fonts(doc: DocxDocument) -> None:
     for child in list(ppr):
         if child.tag == qn("w:pBdr"):
             ppr.remove(child)
-    for name in ("Header", "Footer", "List Bullet", "List Number", "Subtitle"):
+    for name in ("Header", "Footer", "List Bullet", "List Bullet 2", "List Number", "Subtitle"):
         style = styles[name]
         style.font.name = FONT
         _set_run_fonts(style.element, FONT)

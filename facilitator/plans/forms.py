@@ -114,7 +114,8 @@ class ProgressForm(FlaskForm):
                            default=date.today)
     text = TextAreaField("What happened", validators=[
         DataRequired(message="Say what happened."), Length(max=LONG)], render_kw={"rows": 3})
-    reason = TextAreaField("Why (for adjustments)", validators=[Optional(), Length(max=LONG)],
+    # No Optional() here: it would stop the chain before validate_reason runs.
+    reason = TextAreaField("Why (for adjustments)", validators=[Length(max=LONG)],
                            render_kw={"rows": 2},
                            description="For an adjustment, say why the plan was changed.")
 

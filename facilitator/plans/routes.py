@@ -41,6 +41,7 @@ from .models import (
     PerformanceTarget,
     PlanActivity,
     ProgressEntry,
+    ProgressKind,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -316,8 +317,7 @@ def progress_new(plan_id: int):
     """Record a progress update, an accomplishment to celebrate, or an adjustment and why."""
     plan = access.get_or_404(ActionPlan, plan_id)
     form = ProgressForm()
-    if request.method == "GET" and request.args.get("kind") in {c.data for c in
-                                                                 form.kind.iter_choices()}:
+    if request.method == "GET" and request.args.get("kind") in set(ProgressKind):
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         services.add_progress(plan, form.kind.data, form.entry_date.data, form.text.data,

@@ -209,7 +209,8 @@ def build_action_plan(data: ActionPlanData) -> bytes:
                     "staff lead and its dates.")
     else:
         rows = [[a.activity, a.resources_needed or "—", a.staff_lead or "—",
-                 c.fmt_date(a.start_date, missing="—"), c.fmt_date(a.end_date, missing="—"),
+                 c.fmt_short_date(a.start_date, missing="—"),
+                 c.fmt_short_date(a.end_date, missing="—"),
                  a.notes or "—", a.status or "—"] for a in data.activities]
         c.add_table(doc, WORKSHEET_HEADERS, rows, WORKSHEET_WIDTHS, font_size=9.5)
 

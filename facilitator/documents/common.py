@@ -84,6 +84,11 @@ def _style_fonts(doc: DocxDocument) -> None:
     styles["Header"].font.size = Pt(9)
     styles["Footer"].font.size = Pt(9)
     styles["Subtitle"].font.size = Pt(12)
+    # The stock Subtitle spreads its letters apart; keep normal spacing.
+    sub_rpr = styles["Subtitle"].element.get_or_add_rPr()
+    for child in list(sub_rpr):
+        if child.tag == qn("w:spacing"):
+            sub_rpr.remove(child)
     styles["Subtitle"].font.italic = False
     styles["Subtitle"].font.color.rgb = MUTED_COLOR
 
@@ -220,6 +225,13 @@ def fmt_date(value: date | datetime | None, missing: str = "Not set") -> str:
     if value is None:
         return missing
     return f"{value:%B} {value.day}, {value.year}"
+
+
+def fmt_short_date(value: date | datetime | None, missing: str = "Not set") -> str:
+    """'Mar 4, 2026': fits a narrow table column on one line."""
+    if value is None:
+        return missing
+    return f"{value:%b} {value.day}, {value.year}"
 
 
 def fmt_datetime(value: datetime | None, missing: str = "Not set") -> str:

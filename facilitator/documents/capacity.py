@@ -202,19 +202,20 @@ def build_action_plan(data: ActionPlanData) -> bytes:
         c.heading(doc, f"3b. {data.target_sources_question}", 3)
         c.text_block(doc, t.data_sources, missing="Not filled in yet.")
 
-    c.landscape_section(doc)
-    c.heading(doc, "Activities Planning Worksheet", 1)
     if not data.activities:
+        # Nothing to lay out wide: stay on the portrait pages.
+        c.heading(doc, "Activities Planning Worksheet", 1)
         c.note(doc, "No activities yet. Add each activity with the resources it needs, its "
                     "staff lead and its dates.")
     else:
+        c.landscape_section(doc)
+        c.heading(doc, "Activities Planning Worksheet", 1)
         rows = [[a.activity, a.resources_needed or "—", a.staff_lead or "—",
                  c.fmt_short_date(a.start_date, missing="—"),
                  c.fmt_short_date(a.end_date, missing="—"),
                  a.notes or "—", a.status or "—"] for a in data.activities]
         c.add_table(doc, WORKSHEET_HEADERS, rows, WORKSHEET_WIDTHS, font_size=9.5)
-
-    c.portrait_section(doc)
+        c.portrait_section(doc)
     c.heading(doc, "Tracking progress", 1)
     groups = (("update", "Progress updates", "No progress updates yet."),
               ("accomplishment", "Accomplishments to celebrate", "Nothing recorded yet."),

@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
-from docx.table import Table, _Row
+from docx.table import Table
 
 #: One family of fonts everywhere. LibreOffice substitutes the metric-compatible
 #: Carlito where Calibri is not installed, so pages break the same way.
@@ -243,35 +243,6 @@ def fmt_datetime(value: datetime | None, missing: str = "Not set") -> str:
 
 # --- tables -----------------------------------------------------------------
 
-def _set_cell_width(cell, width) -> None:
-    cell.width = width
-
-
-def _mark_header_row(row: _Row) -> None:
-    """Repeat this row at the top of every page the table runs onto (w:tblHeader)."""
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
-
-
-def _cant_split(row: _Row) -> None:
-    """Keep a row on one page unless it is taller than a page (w:cantSplit)."""
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:cantSplit")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
-
-
-def _shade(cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
-
-
 def _fixed_layout(table: Table) -> None:
     """Fixed column widths: long words wrap inside their cell instead of widening it."""
     tblpr = table._tbl.tblPr
@@ -280,16 +251,65 @@ def _fixed_layout(table: Table) -> None:
     tblpr.append(layout)
 
 
-def _cell_text(cell, text: str, bold: bool = False, size=None) -> None:
-    """Fill a cell: the first line goes in the cell's own paragraph, so none is left empty."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()] or [""]
-    for i, line in enumerate(lines):
-        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        p.paragraph_format.space_after = Pt(1)
-        run = p.add_run(line)
-        run.bold = bold
-        if size is not None:
-            run.font.size = size
+def _table_style(doc: DocxDocument, font_size: float, bold: bool):
+    """A paragraph style for table cells, so no run needs its own formatting."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    name = f"Table {'Heading' if bold else 'Text'} {font_size:g}"
+    try:
+        return doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(font_size)
+        style.font.bold = bold
+        style.paragraph_format.space_after = Pt(1)
+        style.paragraph_format.space_before = Pt(0)
+        style.quick_style = False
+        return style
+
+
+# Tag names resolved once: rows are built straight in XML, which is several
+# times faster than python-docx's add_row()/cell API for long tables.
+_W = {name: qn(f"w:{name}") for name in (
+    "tr", "trPr", "cantSplit", "tblHeader", "val", "tc", "tcPr", "tcW", "w", "type", "p",
+    "pPr", "pStyle", "r", "t", "shd", "color", "fill")}
+_XML_SPACE = qn("xml:space")
+
+
+def _make_row(tbl, values: Sequence[str], widths_twips: Sequence[str], style_id: str,
+              header: bool = False) -> None:
+    w = _W
+    tr = tbl.makeelement(w["tr"], {})
+    trpr = tr.makeelement(w["trPr"], {})
+    trpr.append(trpr.makeelement(w["cantSplit"], {w["val"]: "true"}))
+    if header:
+        trpr.append(trpr.makeelement(w["tblHeader"], {w["val"]: "true"}))
+    tr.append(trpr)
+    for text, width in zip(values, widths_twips, strict=True):
+        tc = tr.makeelement(w["tc"], {})
+        tcpr = tc.makeelement(w["tcPr"], {})
+        tcpr.append(tcpr.makeelement(w["tcW"], {w["w"]: width, w["type"]: "dxa"}))
+        if header:
+            tcpr.append(tcpr.makeelement(w["shd"], {w["val"]: "clear", w["color"]: "auto",
+                                                    w["fill"]: HEADER_FILL}))
+        tc.append(tcpr)
+        # One paragraph per non-empty line; the first always exists (a cell needs one).
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()] or [""]
+        for line in lines:
+            p = tc.makeelement(w["p"], {})
+            ppr = p.makeelement(w["pPr"], {})
+            ppr.append(ppr.makeelement(w["pStyle"], {w["val"]: style_id}))
+            p.append(ppr)
+            if line:
+                r = p.makeelement(w["r"], {})
+                t = r.makeelement(w["t"], {_XML_SPACE: "preserve"})
+                t.text = line
+                r.append(t)
+                p.append(r)
+            tc.append(p)
+        tr.append(tc)
+    tbl.append(tr)
 
 
 def add_table(doc: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence[str]],
@@ -297,32 +317,27 @@ def add_table(doc: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence
     """A bordered table: shaded header row repeated on every page, rows kept whole.
 
     ``widths`` are in inches, one per column. Cell values are strings; several
-    lines become several paragraphs in the cell.
+    lines become several paragraphs in the cell. Fixed layout, so long words
+    wrap inside their column instead of widening the table.
     """
     if len(widths) != len(headers):
         raise ValueError("one width per column")
-    size = Pt(font_size)
-    table = doc.add_table(rows=1, cols=len(headers))
+    text_style = _table_style(doc, font_size, bold=False)
+    head_style = _table_style(doc, font_size, bold=True)
+    table = doc.add_table(rows=0, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _fixed_layout(table)
-    col_widths = [Inches(w) for w in widths]
-    for col, width in zip(table.columns, col_widths, strict=True):
-        col.width = width
-    head = table.rows[0]
-    _mark_header_row(head)
-    _cant_split(head)
-    for cell, text, width in zip(head.cells, headers, col_widths, strict=True):
-        _set_cell_width(cell, width)
-        _cell_text(cell, text, bold=True, size=size)
-        _shade(cell, HEADER_FILL)
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Inches(width)
+    twips = [str(round(width * 1440)) for width in widths]
+    tbl = table._tbl
+    _make_row(tbl, [str(h) for h in headers], twips, head_style.style_id, header=True)
     for values in rows:
-        row = table.add_row()
-        _cant_split(row)
-        for cell, text, width in zip(row.cells, values, col_widths, strict=True):
-            _set_cell_width(cell, width)
-            _cell_text(cell, text, size=size)
+        if len(values) != len(headers):
+            raise ValueError("one value per column in every row")
+        _make_row(tbl, [str(v) for v in values], twips, text_style.style_id)
     return table
 
 

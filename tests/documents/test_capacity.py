@@ -122,6 +122,7 @@ def test_empty_plan_is_valid_and_lists_what_is_missing():
     assert "Owner: No owner yet" in text and "Last updated: Never" in text
     assert text.count("Not filled in yet.") == 8
     assert "No activities yet." in text and "No adjustments made yet." in text
+    assert len(document.sections) == 1
     assert_no_empty_paragraphs(document)
 
 
@@ -168,7 +169,7 @@ def test_libreoffice_converts_plans_and_assessments_with_sane_page_counts(tmp_pa
     empty = ActionPlanData(title="Empty", desired_results=[
         DesiredResultData(letter, f"Label {letter}", "Q?") for letter in "abcdefg"])
     pdf = to_pdf(build_action_plan(empty), tmp_path, "empty")
-    assert 3 <= pdf_pages(pdf) <= 5
+    assert 1 <= pdf_pages(pdf) <= 3
     assert "Still to be filled in" in pdf_text(pdf)
 
     pdf = to_pdf(build_capacity_assessment(assessment_data()), tmp_path, "assessment")

@@ -262,12 +262,21 @@ def _form_page(form, plan: ActionPlan, title: str, submit: str, intro: str = "")
                            submit=submit, intro=intro)
 
 
-@bp.route("/<int:plan_id>/targets/new", methods=["GET", "POST"],
-          defaults={"target_id": None})
+@bp.route("/<int:plan_id>/targets/new", methods=["GET", "POST"])
+@access.require("edit_plans")
+def target_new(plan_id: int):
+    """Add a performance target with its by-when date, 3a and 3b."""
+    return _target_form(plan_id, None)
+
+
 @bp.route("/<int:plan_id>/targets/<int:target_id>/edit", methods=["GET", "POST"])
 @access.require("edit_plans")
-def target_form(plan_id: int, target_id: int | None):
-    """Add or change a performance target with its by-when date, 3a and 3b."""
+def target_edit(plan_id: int, target_id: int):
+    """Change a performance target."""
+    return _target_form(plan_id, target_id)
+
+
+def _target_form(plan_id: int, target_id: int | None):
     plan = access.get_or_404(ActionPlan, plan_id)
     target = _child(PerformanceTarget, plan, target_id) if target_id else None
     form = TargetForm(obj=target if request.method == "GET" else None)
@@ -284,12 +293,21 @@ def target_form(plan_id: int, target_id: int | None):
                       "Save target", content.TARGETS_QUESTION + ".")
 
 
-@bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"],
-          defaults={"activity_id": None})
+@bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"])
+@access.require("edit_plans")
+def activity_new(plan_id: int):
+    """Add a row to the Activities Planning Worksheet."""
+    return _activity_form(plan_id, None)
+
+
 @bp.route("/<int:plan_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @access.require("edit_plans")
-def activity_form(plan_id: int, activity_id: int | None):
-    """Add or change a row of the Activities Planning Worksheet."""
+def activity_edit(plan_id: int, activity_id: int):
+    """Change a row of the Activities Planning Worksheet."""
+    return _activity_form(plan_id, activity_id)
+
+
+def _activity_form(plan_id: int, activity_id: int | None):
     plan = access.get_or_404(ActionPlan, plan_id)
     activity = _child(PlanActivity, plan, activity_id) if activity_id else None
     form = ActivityForm(obj=activity if request.method == "GET" else None)

@@ -58,6 +58,13 @@ def _style_fonts(doc: DocxDocument) -> None:
     normal.font.size = BODY_SIZE
     _set_run_fonts(normal.element, FONT)
     normal.paragraph_format.space_after = Pt(4)
+    # Spelling and screen readers use the document's language.
+    rpr = normal.element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
     sizes = {"Title": 20, "Heading 1": 15, "Heading 2": 13, "Heading 3": 11.5}
     for name, size in sizes.items():
         style = styles[name]
@@ -136,7 +143,14 @@ def _bottom_border(paragraph) -> None:
                        ("w:color", "999999")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    ppr.append(border)
+    # Schema order matters to Word: pBdr goes before shd, tabs, spacing, ind, jc...
+    ppr.insert_element_before(
+        border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+        "w:pPrChange")
 
 
 def add_field(paragraph, instruction: str, placeholder: str) -> None:
@@ -243,14 +257,6 @@ def fmt_datetime(value: datetime | None, missing: str = "Not set") -> str:
 
 # --- tables -----------------------------------------------------------------
 
-def _fixed_layout(table: Table) -> None:
-    """Fixed column widths: long words wrap inside their cell instead of widening it."""
-    tblpr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
-
-
 def _table_style(doc: DocxDocument, font_size: float, bold: bool):
     """A paragraph style for table cells, so no run needs its own formatting."""
     from docx.enum.style import WD_STYLE_TYPE
@@ -327,8 +333,9 @@ def add_table(doc: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence
     table = doc.add_table(rows=0, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # autofit False writes <w:tblLayout w:type="fixed"/>: long words wrap inside
+    # their column instead of widening the table.
     table.autofit = False
-    _fixed_layout(table)
     for col, width in zip(table.columns, widths, strict=True):
         col.width = Inches(width)
     twips = [str(round(width * 1440)) for width in widths]

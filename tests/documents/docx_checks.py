@@ -47,7 +47,8 @@ def assert_table_rows_behave(table):
     assert first is not None and first.find(qn("w:tblHeader")) is not None
     for row in rows:
         assert row._tr.trPr.find(qn("w:cantSplit")) is not None
-    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    layouts = table._tbl.tblPr.findall(qn("w:tblLayout"))
+    assert len(layouts) == 1 and layouts[0].get(qn("w:type")) == "fixed"
 
 
 def headings(document, level=None):
@@ -102,3 +103,20 @@ def pdf_text(pdf: Path) -> str:
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdfinfo") is None,
     reason="LibreOffice (soffice) or poppler-utils is not installed; `make test` installs them")
+
+
+def pdf_fonts(pdf: Path) -> set[str]:
+    """Font family names in the PDF (subset prefixes and styles dropped)."""
+    out = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,  # noqa: S603,S607
+                         text=True).stdout.splitlines()[2:]
+    names = set()
+    for line in out:
+        name = line.split()[0].split("+")[-1]
+        names.add(name.split("-")[0])
+    return names
+
+
+def assert_one_font_family(pdf: Path) -> None:
+    """Body text in Calibri (or its stand-in Carlito); bullets may use a symbol font."""
+    fonts = pdf_fonts(pdf) - {"OpenSymbol", "Symbol", "SymbolMT", "DejaVuSans"}
+    assert fonts and fonts <= {"Carlito", "Calibri"}, fonts

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from documents.docx_checks import (
     assert_no_empty_paragraphs,
+    assert_one_font_family,
     assert_table_rows_behave,
     header_footer_text,
     headings,
@@ -157,6 +158,7 @@ def test_libreoffice_converts_plans_and_assessments_with_sane_page_counts(tmp_pa
     assert 4 <= pdf_pages(pdf) <= 8
     text = pdf_text(pdf)
     assert "Activities Planning Worksheet" in text and "Resources Needed" in text
+    assert_one_font_family(pdf)
 
     big = to_pdf(build_action_plan(plan_data(activities=60)), tmp_path, "big")
     pages = pdf_pages(big)

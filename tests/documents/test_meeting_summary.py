@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 import pytest
 from documents.docx_checks import (
     assert_no_empty_paragraphs,
+    assert_one_font_family,
     assert_table_rows_behave,
     header_footer_text,
     headings,
@@ -176,6 +177,7 @@ def test_libreoffice_converts_it_with_a_sane_page_count(tmp_path):
     assert 1 <= pdf_pages(short) <= 4
     text = pdf_text(short)
     assert "Meeting summary and action plan" in text and "Page 1 of" in text
+    assert_one_font_family(short)
     long = to_pdf(build_meeting_summary(full_data(actions=50)), tmp_path, "long")
     pages = pdf_pages(long)
     assert 4 <= pages <= 16

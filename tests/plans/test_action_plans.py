@@ -263,3 +263,18 @@ def test_deleting_a_plan_takes_its_rows_with_it(client, signed_in):
     assert post_form(client, f"/plans/{plan.id}/delete").status_code == 302
     assert db.session.execute(db.select(PlanActivity)).first() is None
     assert db.session.execute(db.select(ActionPlan)).first() is None
+
+
+def test_every_change_moves_the_last_updated_time(client, signed_in):
+    from datetime import UTC, datetime
+
+    user = signed_in("facilitator")
+    plan = _plan(user)
+    plan.updated_at = datetime(2020, 1, 1, tzinfo=UTC)
+    db.session.commit()
+    post_form(client, f"/plans/{plan.id}/activities/new", {"activity": "New one",
+                                                           "status": "not_started"})
+    db.session.refresh(plan)
+    assert plan.updated_at.year > 2020
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "data-print" in page and "js/plans.js" in page

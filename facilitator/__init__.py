@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "facilitator.families.routes:bp",
     "facilitator.meetings.routes:bp",
     "facilitator.adr.routes:bp",
+    "facilitator.plans.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.

@@ -1,0 +1,1 @@
+"""Word (python-docx) builders: pure functions from plain data to bytes."""

@@ -1,0 +1,1 @@
+"""Capacity assessments and CADRE-structured capacity action plans."""

@@ -1,0 +1,231 @@
+"""Capacity assessments and CADRE-structured capacity action plans."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+
+
+class CapacityAssessment(db.Model):
+    """A team's walk through the six "Getting Started" steps (CADRE)."""
+
+    __tablename__ = "capacity_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: Whose capacity is assessed: the district's schools, a region, the whole state.
+    scope: Mapped[str] = mapped_column(String(200), default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    owner: Mapped[User | None] = relationship("User")
+    answers: Mapped[list[AssessmentAnswer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan",
+        order_by="AssessmentAnswer.step")
+
+    def answer_for(self, step: int) -> AssessmentAnswer | None:
+        return next((a for a in self.answers if a.step == step), None)
+
+    @property
+    def steps_answered(self) -> int:
+        return sum(1 for a in self.answers if a.answer.strip())
+
+
+class AssessmentAnswer(db.Model):
+    """The team's answer to one step, with the data it rests on."""
+
+    __tablename__ = "capacity_assessment_answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("capacity_assessments.id", ondelete="CASCADE"), index=True)
+    #: 1-6, the "Getting Started" step.
+    step: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    #: Where the answer comes from: dispute-resolution logs, indicator 8 survey, interviews...
+    data_sources: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[CapacityAssessment] = relationship(back_populates="answers")
+
+
+class ActionPlan(db.Model):
+    """A capacity action plan following CADRE's Action Planning Tool."""
+
+    __tablename__ = "action_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                 index=True)
+    #: The assessment the plan was started from, if any.
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("capacity_assessments.id", ondelete="SET NULL"), index=True)
+    #: Section 1: the priority area of focus.
+    priority_area: Mapped[str] = mapped_column(Text, default="")
+    #: Section 2a-2g: the desired results.
+    result_a: Mapped[str] = mapped_column(Text, default="")
+    result_b: Mapped[str] = mapped_column(Text, default="")
+    result_c: Mapped[str] = mapped_column(Text, default="")
+    result_d: Mapped[str] = mapped_column(Text, default="")
+    result_e: Mapped[str] = mapped_column(Text, default="")
+    result_f: Mapped[str] = mapped_column(Text, default="")
+    result_g: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Changed whenever the plan or anything in it changes.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    owner: Mapped[User | None] = relationship("User")
+    assessment: Mapped[CapacityAssessment | None] = relationship()
+    targets: Mapped[list[PerformanceTarget]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan",
+        order_by="(PerformanceTarget.position, PerformanceTarget.id)")
+    activities: Mapped[list[PlanActivity]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan",
+        order_by="(PlanActivity.position, PlanActivity.id)")
+    progress: Mapped[list[ProgressEntry]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan",
+        order_by="(ProgressEntry.entry_date.desc(), ProgressEntry.id.desc())")
+
+    def result(self, letter: str) -> str:
+        return getattr(self, f"result_{letter}")
+
+
+class PerformanceTarget(db.Model):
+    """Section 3: a measurable, outcome-based performance target."""
+
+    __tablename__ = "action_plan_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    statement: Mapped[str] = mapped_column(Text)
+    #: The date by which the target should be reached.
+    by_when: Mapped[date | None] = mapped_column(Date)
+    #: 3a: what data would show the target is met.
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    #: 3b: which data sources will be used.
+    data_sources: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[ActionPlan] = relationship(back_populates="targets")
+
+    def is_overdue(self, today: date) -> bool:
+        return self.by_when is not None and self.by_when < today
+
+
+class ActivityStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ON_HOLD = "on_hold"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return ACTIVITY_STATUS_LABELS[self]
+
+
+ACTIVITY_STATUS_LABELS = {
+    ActivityStatus.NOT_STARTED: "Not started",
+    ActivityStatus.IN_PROGRESS: "In progress",
+    ActivityStatus.COMPLETED: "Completed",
+    ActivityStatus.ON_HOLD: "On hold",
+    ActivityStatus.DROPPED: "Dropped",
+}
+
+
+class PlanActivity(db.Model):
+    """One row of the Activities Planning Worksheet, plus its status."""
+
+    __tablename__ = "action_plan_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    activity: Mapped[str] = mapped_column(Text)
+    resources_needed: Mapped[str] = mapped_column(Text, default="")
+    #: The staff member who leads the activity.
+    staff_lead: Mapped[str] = mapped_column(String(200), default="")
+    #: "Date to be Initiated" on the worksheet.
+    start_date: Mapped[date | None] = mapped_column(Date)
+    #: "Date to be Completed" on the worksheet.
+    end_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    #: not_started, in_progress, completed, on_hold, dropped.
+    status: Mapped[str] = mapped_column(String(20), default=ActivityStatus.NOT_STARTED)
+
+    plan: Mapped[ActionPlan] = relationship(back_populates="activities")
+
+    @property
+    def status_label(self) -> str:
+        try:
+            return ActivityStatus(self.status).label
+        except ValueError:
+            return self.status
+
+
+class ProgressKind(StrEnum):
+    UPDATE = "update"
+    ACCOMPLISHMENT = "accomplishment"
+    ADJUSTMENT = "adjustment"
+
+    @property
+    def label(self) -> str:
+        return PROGRESS_KIND_LABELS[self]
+
+
+PROGRESS_KIND_LABELS = {
+    ProgressKind.UPDATE: "Progress update",
+    ProgressKind.ACCOMPLISHMENT: "Accomplishment to celebrate",
+    ProgressKind.ADJUSTMENT: "Adjustment",
+}
+
+
+class ProgressEntry(db.Model):
+    """Tracking the plan over time: an update, an accomplishment or an adjustment."""
+
+    __tablename__ = "action_plan_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    #: update (progress shared), accomplishment (to celebrate), adjustment (a change made).
+    kind: Mapped[str] = mapped_column(String(20), default=ProgressKind.UPDATE)
+    entry_date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    #: For adjustments: why the change was made.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[ActionPlan] = relationship(back_populates="progress")
+    author: Mapped[User | None] = relationship("User")
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return ProgressKind(self.kind).label
+        except ValueError:
+            return self.kind

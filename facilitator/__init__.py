@@ -14,11 +14,13 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 BLUEPRINTS = (
     "facilitator.home:bp",
     "facilitator.auth.routes:bp",
+    "facilitator.packets.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.
 MODEL_MODULES = (
     "facilitator.families.models",
+    "facilitator.packets.models",
 )
 
 

@@ -55,7 +55,8 @@ class Exhibit:
     def filename(self) -> str:
         """``Exhibit 001 - 2025-03-04 - Title.pdf``"""
         name = f"{self.label} - {self.date_text} - {self.title}"
-        return safe_filename(name, max_len=140 - len(self.extension)) + self.extension
+        return safe_filename(name, max_len=140 - len(self.extension),
+                             is_path=False) + self.extension
 
     @property
     def pages_text(self) -> str:
@@ -161,10 +162,26 @@ def build_pdf(content: PacketContent, out_path: Path, workdir: Path,
         for start in range(0, len(to_convert), batch):
             chunk = to_convert[start:start + batch]
             conv_dir = Path(tempfile.mkdtemp(dir=workdir, prefix="lo-"))
-            found = convert_to_pdf(soffice, [(ex.path, f"{ex.number:04d}{ex.extension}")
-                                             for ex in chunk], conv_dir)
+            sources = []
             for ex in chunk:
-                pdf = found.get(f"{ex.number:04d}{ex.extension}")
+                if ex.file_type in ("png", "jpeg"):
+                    # LibreOffice Writer alone cannot open an image; a page holding it can.
+                    wrapper = conv_dir / f"image-{ex.number:04d}.docx"
+                    try:
+                        _image_page(ex.path, wrapper)
+                    except Exception as exc:  # noqa: BLE001 - a broken image is named, skipped
+                        ex.included = False
+                        ex.reason = f"the image could not be read ({_short(exc)})"
+                        continue
+                    sources.append((wrapper, f"{ex.number:04d}.docx"))
+                else:
+                    sources.append((ex.path, f"{ex.number:04d}{ex.extension}"))
+            found = convert_to_pdf(soffice, sources, conv_dir)
+            for ex in chunk:
+                if not ex.included:
+                    continue
+                ext = ".docx" if ex.file_type in ("png", "jpeg") else ex.extension
+                pdf = found.get(f"{ex.number:04d}{ext}")
                 if pdf:
                     converted[ex.number] = pdf
                 else:
@@ -225,6 +242,24 @@ def build_pdf(content: PacketContent, out_path: Path, workdir: Path,
                     writer.add_pdf(fh, bookmark, stamp)
             assert expected == ex.first_page, (expected, ex.first_page)  # noqa: S101
         writer.finish()
+
+
+def _image_page(image: Path, out: Path) -> None:
+    """A one-page Word document holding ``image``, scaled to fit the page."""
+    from docx import Document as Docx
+    from docx.image.image import Image
+    from docx.shared import Cm, Emu
+
+    img = Image.from_file(str(image))
+    max_w, max_h = Cm(17), Cm(24)
+    scale = min(1.0, max_w / max(img.width, 1), max_h / max(img.height, 1))
+    doc = Docx()
+    for section in doc.sections:
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.left_margin = section.right_margin = Cm(2)
+    doc.add_picture(str(image), width=Emu(int(img.width * scale)),
+                    height=Emu(int(img.height * scale)))
+    doc.save(str(out))
 
 
 def _count_text_pages(path: Path) -> int:
@@ -290,6 +325,9 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]):
         cells = table.add_row().cells
         for i, value in enumerate(row):
             cells[i].text = value
+    table.autofit = False
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(Cm(w).twips))  # LibreOffice reads the grid, Word the cells
     for row in table.rows:
         for i, w in enumerate(widths):
             row.cells[i].width = Cm(w)
@@ -427,7 +465,7 @@ def build_zip(content: PacketContent, docx_path: Path, out_path: Path,
     Files are copied into the archive in chunks; already-compressed types are stored.
     """
     progress = progress or (lambda msg: None)
-    base = safe_filename(content.title, default="packet")
+    base = safe_filename(content.title, default="packet", is_path=False)
     with zipfile.ZipFile(out_path, "w", allowZip64=True) as zf:
         zf.write(docx_path, f"{base}.docx", compress_type=zipfile.ZIP_STORED)
         for n, ex in enumerate(content.exhibits, start=1):

@@ -479,7 +479,7 @@ def packet_file(family_id, packet_id, kind):
     if not path.exists():
         abort(404)
     name = services.safe_filename(f"{pkt.title} - {family.student_name}.{ext}",
-                                  default=f"packet.{ext}")
+                                  default=f"packet.{ext}", is_path=False)
     return _attachment(path, name, mimetype)
 
 

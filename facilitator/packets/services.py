@@ -47,14 +47,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 
 
-def safe_filename(name: str, default: str = "document", max_len: int = 150) -> str:
+def safe_filename(name: str, default: str = "document", max_len: int = 150,
+                  is_path: bool = True) -> str:
     """A file name safe to show and to send: no folders, quotes, control characters.
 
     Letters of every script are kept (``Sofía``, ``Мария``, ``陳``); the result is
-    never empty and never starts with a dot.
+    never empty and never starts with a dot. ``is_path``: the name came from a
+    computer (keep only its last part); otherwise slashes become ``_``.
     """
     name = unicodedata.normalize("NFC", name or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if is_path:
+        name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL.sub(" ", name)
     name = _UNSAFE.sub("_", name).replace("'", "’")
     name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
@@ -190,7 +193,8 @@ def record_download(doc: Document, user) -> None:
 def download_name(doc: Document) -> str:
     """The name a download gets: the title, with the extension its bytes call for."""
     kind = filetypes.BY_KEY[doc.file_type]
-    return safe_filename(f"{doc.title}{kind.extension}", default=f"document{kind.extension}")
+    return safe_filename(f"{doc.title}{kind.extension}", default=f"document{kind.extension}",
+                         is_path=False)
 
 
 # --- timeline and decisions --------------------------------------------------------

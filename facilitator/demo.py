@@ -24,7 +24,9 @@ DEMO_USERS = (
 )
 
 #: Each feature adds "module:function"; the function receives the DemoContext.
-FEATURE_LOADERS: tuple[str, ...] = ()
+FEATURE_LOADERS: tuple[str, ...] = (
+    "facilitator.packets.demo:load",
+)
 
 
 @dataclass

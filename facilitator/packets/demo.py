@@ -80,7 +80,8 @@ def load(ctx) -> None:
             "Listening comprehension and reasoning are in the average range.",
             "Finding: the pattern is consistent with a specific learning disability in "
             "basic reading and reading fluency."]),
-        doc_type="evaluation", doc_date=date(2024, 10, 15),
+        title="Psychoeducational evaluation", doc_type="evaluation",
+        doc_date=date(2024, 10, 15),
         source="Riverside USD school psychologist", tags="reading, evaluation")
     iep = add("iep-2024-11-05.pdf", _pdf("Individualized Education Program (IEP)", [
         "Eligibility: specific learning disability.",
@@ -89,7 +90,8 @@ def load(ctx) -> None:
         "Services: specialized academic instruction in reading, small group, 30 minutes, "
         "4 times a week.",
         "Accommodations: extra time, text read aloud for science and social studies."]),
-        doc_type="iep", doc_date=date(2024, 11, 5), source="Cedar Hill IEP team",
+        title="IEP, November 2024", doc_type="iep", doc_date=date(2024, 11, 5),
+        source="Cedar Hill IEP team",
         tags="reading, services")
     email = add("email-to-principal.txt", (
         b"To: Principal Okafor\nDate: January 13, 2025\n\n"
@@ -97,24 +99,28 @@ def load(ctx) -> None:
         b"correct per minute, about where he was in October. We ask the team to meet and "
         b"consider daily one-to-one structured reading intervention.\n\n"
         b"Thank you,\nKarin Lindqvist\n"),
-        doc_type="correspondence", doc_date=date(2025, 1, 13), source="Karin Lindqvist (parent)",
+        title="Email to the principal about reading progress", doc_type="correspondence",
+        doc_date=date(2025, 1, 13), source="Karin Lindqvist (parent)",
         tags="reading")
     pwn = add("prior-written-notice.pdf", _pdf("Prior written notice", [
         "Action refused: daily one-to-one structured reading intervention.",
         "Reason: the team believes the current small-group instruction is appropriate. "
         "Progress will be reviewed at the May progress report.",
         "Options considered: increasing small-group minutes (not adopted at this time)."]),
+        title="Prior written notice: one-to-one intervention refused",
         doc_type="prior_written_notice", doc_date=date(2025, 2, 7),
         source="Riverside USD special education office", tags="reading, services")
     chart = add("reading-progress-chart.png", _chart_png([36, 40, 38, 41, 39, 42]),
-                doc_type="progress_report", doc_date=date(2025, 3, 1),
+                title="Reading progress chart", doc_type="progress_report",
+                doc_date=date(2025, 3, 1),
                 source="Cedar Hill resource teacher",
                 description="Words correct per minute, October to March.", tags="reading, data")
     speech = add("speech-therapy-note.docx", _docx("Private speech-language note", [
         "Theo was seen for six sessions for phonological awareness.",
         "He has difficulty segmenting and blending sounds in words of more than one syllable.",
         "Recommendation: a school speech-language evaluation."]),
-        doc_type="therapy_note", doc_date=date(2025, 3, 10),
+        title="Private speech-language therapy note", doc_type="therapy_note",
+        doc_date=date(2025, 3, 10),
         source="Maple Street Speech Therapy", tags="speech")
 
     concern = services.add_event(fam, event_date=date(2024, 9, 20), kind="concern",

@@ -32,8 +32,9 @@ sys.path.insert(0, str(ROOT))
 BUDGET_MB = 200
 
 
-def make_pdf(path: Path, size_bytes: int, pages: int = 4) -> None:
-    """A valid PDF whose pages each show a grey image of random bytes."""
+def make_pdf(path: Path, size_bytes: int, pages: int | None = None) -> None:
+    """A valid PDF whose pages each show a grey image of random bytes (~0.5-8 MB a page)."""
+    pages = pages or max(4, size_bytes // (8 * 1024 * 1024))
     per_page = size_bytes // pages
     side = int(per_page ** 0.5)
     # 1 catalog, 2 pages, then per page: page, content, image

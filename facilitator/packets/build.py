@@ -108,6 +108,17 @@ class _Reporter:
             db.session.commit()
 
 
+def _remove_abandoned(work_root: Path) -> None:
+    """Work folders left by a process that died mid-build (older than a day)."""
+    cutoff = time.time() - 86400
+    for entry in work_root.iterdir():
+        try:
+            if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
 def run_build(packet_id: int, timeline, decisions) -> None:
     """Build the Word document, the ZIP and the combined PDF of one packet."""
     packet = db.session.get(Packet, packet_id)
@@ -123,6 +134,7 @@ def run_build(packet_id: int, timeline, decisions) -> None:
     report = _Reporter(packet_id, total)
     work_root = storage.root() / "tmp"
     work_root.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(work_root)
     workdir = Path(tempfile.mkdtemp(dir=work_root, prefix=f"packet-{packet_id}-"))
     final_keys: list[str] = []
     try:

@@ -160,6 +160,8 @@ def build_pdf(content: PacketContent, out_path: Path, workdir: Path,
         progress(f"Converting {len(to_convert)} Word, image and text files with LibreOffice")
         batch = 25
         for start in range(0, len(to_convert), batch):
+            if start:  # also a heartbeat: a long conversion is not a stalled build
+                progress(f"Converted {start} of {len(to_convert)} files with LibreOffice")
             chunk = to_convert[start:start + batch]
             conv_dir = Path(tempfile.mkdtemp(dir=workdir, prefix="lo-"))
             sources = []

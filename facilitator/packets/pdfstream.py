@@ -29,6 +29,9 @@ from pypdf.generic import (
 
 STAMP_FONT = "/FacilitatorStamp"
 PAGE_W, PAGE_H = 612, 792  # US Letter, for pages made here
+#: Streams larger than this are dropped from pypdf's cache once written, so one
+#: huge scanned PDF does not stay in memory page after page.
+BIG_STREAM = 256 * 1024
 
 
 class Ref(int):
@@ -139,26 +142,32 @@ class StreamingPdfWriter:
             return mapping[key]
 
         first = self.page_count + 1
+        cache = getattr(reader, "resolved_objects", {})
         for i, page in enumerate(pages):
             self._write_page(page, page_refs[i], remap, stamp(i + 1, first + i))
             while queue:  # write what this page needs before the next one is read
                 ind = queue.popleft()
-                self._copy_object(ind, mapping[(ind.idnum, ind.generation)], remap)
+                big = self._copy_object(ind, mapping[(ind.idnum, ind.generation)], remap)
+                if big:  # written once, never needed again: let pypdf forget the bytes
+                    cache.pop((ind.generation, ind.idnum), None)
         self.page_ids.extend(page_refs)
         self.bookmarks.append((bookmark, page_refs[0]))
         return count
 
-    def _copy_object(self, ind: IndirectObject, new: Ref, remap) -> None:
+    def _copy_object(self, ind: IndirectObject, new: Ref, remap) -> bool:
+        """Write one object of the source; True when it was a large stream."""
         obj = ind.get_object()
         if isinstance(obj, DictionaryObject) and obj.get("/Type") in ("/Catalog", "/Pages"):
             self._object(new, b"null")  # never copy another document's tree
-            return
+            return False
         if isinstance(obj, StreamObject):
-            self._stream(new, obj._data, self._dict_entries(obj, remap, skip={"/Length"}))
-            return
+            data = obj._data
+            self._stream(new, data, self._dict_entries(obj, remap, skip={"/Length"}))
+            return len(data) > BIG_STREAM
         buf = io.BytesIO()
         self._ser(obj, remap, buf)
         self._object(new, buf.getvalue())
+        return False
 
     def _dict_entries(self, obj: dict, remap, skip=frozenset()) -> bytes:
         buf = io.BytesIO()

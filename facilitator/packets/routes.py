@@ -420,7 +420,8 @@ def _status(pkt: Packet) -> dict:
         "percent": int(100 * pkt.progress_done / pkt.progress_total) if pkt.progress_total else 0,
         "message": ("The build stopped without finishing. Build it again."
                     if stalled else pkt.progress_message),
-        "files": bool(pkt.pdf_key and pkt.status == BuildStatus.DONE),
+        # After a failed rebuild the last complete files are still there.
+        "files": bool(pkt.pdf_key and pkt.manifest and not building),
     }
 
 
@@ -473,7 +474,7 @@ def packet_file(family_id, packet_id, kind):
     pkt = _child(Packet, packet_id, family)
     attr, ext, mimetype = DOWNLOADS[kind]
     key = getattr(pkt, attr)
-    if not key or pkt.status == BuildStatus.FAILED and not key:
+    if not key:
         abort(404)
     path = storage.path_for(key)
     if not path.exists():

@@ -211,3 +211,33 @@ def fam_org(fam):
     from facilitator.auth.models import Organization
 
     return db.session.get(Organization, fam.organization_id)
+
+
+def test_failed_rebuild_keeps_the_last_complete_files(client, setup, app):
+    _, fam, docs = setup
+    packet = services.create_packet(fam, title="Keep")
+    db.session.commit()
+    purl = _packet_url(fam, packet.id)
+    post_form(client, f"{purl}/build", token_from=purl)
+    _wait(packet)
+    good = packet.pdf_key
+    app.config["PACKETS_FAIL_AFTER_FILES"] = True
+    post_form(client, f"{purl}/build", token_from=purl)
+    _wait(packet)
+    assert packet.status == "failed" and packet.pdf_key == good
+    page = client.get(purl).get_data(as_text=True)
+    assert "last complete build" in page
+    resp = client.get(f"{purl}/pdf")
+    assert resp.status_code == 200
+    resp.close()
+
+
+def test_deleting_a_document_takes_it_out_of_packets(client, setup):
+    _, fam, docs = setup
+    packet = services.create_packet(fam, title="All")
+    db.session.commit()
+    assert len(packet.items) == 4
+    url = f"/records/families/{fam.id}/documents/{docs[0].id}"
+    assert post_form(client, f"{url}/delete", token_from=url).status_code == 302
+    db.session.expire_all()
+    assert sorted(i.document_id for i in packet.items) == sorted(d.id for d in docs[1:])

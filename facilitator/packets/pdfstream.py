@@ -34,6 +34,22 @@ PAGE_W, PAGE_H = 612, 792  # US Letter, for pages made here
 BIG_STREAM = 256 * 1024
 
 
+def _upright(x0: float, y0: float, x1: float, y1: float, rotate: int) -> tuple[float, bytes]:
+    """Width of the page as shown, and the matrix from shown to page coordinates.
+
+    /Rotate turns the page clockwise when shown; the stamp must still read
+    left to right at the bottom right of what the reader sees.
+    """
+    rotate %= 360
+    if rotate == 90:
+        return y1 - y0, b"0 1 -1 0 %.2f %.2f" % (x1, y0)
+    if rotate == 180:
+        return x1 - x0, b"-1 0 0 -1 %.2f %.2f" % (x1, y1)
+    if rotate == 270:
+        return y1 - y0, b"0 -1 1 0 %.2f %.2f" % (x0, y1)
+    return x1 - x0, b"1 0 0 1 %.2f %.2f" % (x0, y0)
+
+
 class Ref(int):
     """An object number of the output file."""
 
@@ -212,8 +228,9 @@ class StreamingPdfWriter:
             else:
                 contents = [raw_contents]
         box = page.cropbox
-        stamp = self._stamp_stream(stamp_text, float(box.left), float(box.bottom),
-                                   float(box.right))
+        stamp = self._stamp_stream(stamp_text, *_upright(
+            float(box.left), float(box.bottom), float(box.right), float(box.top),
+            int(page.get("/Rotate", 0) or 0)))
         before, after = self.alloc(), self.alloc()
         self._stream(before, b"q\n")
         self._stream(after, b"\nQ\n" + stamp)
@@ -245,14 +262,16 @@ class StreamingPdfWriter:
         self._object(ref, buf.getvalue())
 
     @staticmethod
-    def _stamp_stream(text: str, left: float, bottom: float, right: float) -> bytes:
+    def _stamp_stream(text: str, visual_width: float, matrix: bytes = b"1 0 0 1 0 0") -> bytes:
+        """The stamp at the bottom right of the page as it is shown (``matrix`` maps
+        shown coordinates to the page's own, for rotated pages)."""
         size = 9
         width = text_width(text, size)
-        x = right - 24 - width
-        y = bottom + 14
-        return (b"q 1 g %.2f %.2f %.2f %.2f re f 0 g BT %s %d Tf 1 0 0 1 %.2f %.2f Tm "
+        x = visual_width - 24 - width
+        y = 14.0
+        return (b"q %s cm 1 g %.2f %.2f %.2f %.2f re f 0 g BT %s %d Tf 1 0 0 1 %.2f %.2f Tm "
                 b"(%s) Tj ET Q\n"
-                % (x - 4, y - 4, width + 8, size + 6, STAMP_FONT.encode(), size, x, y,
+                % (matrix, x - 4, y - 4, width + 8, size + 6, STAMP_FONT.encode(), size, x, y,
                    winansi(text)))
 
     # -- pages made here -------------------------------------------------------
@@ -281,7 +300,7 @@ class StreamingPdfWriter:
                 ops.append(b"%s Tf 0 -%d Td (%s) Tj" % (font, lead, winansi(text)))
             ops.append(b"ET")
             if stamp:
-                ops.append(self._stamp_stream(stamp(n + 1, first + n), 0, 0, PAGE_W))
+                ops.append(self._stamp_stream(stamp(n + 1, first + n), PAGE_W))
             content = self.alloc()
             self._stream(content, b"\n".join(ops))
             page = self.alloc()

@@ -158,3 +158,38 @@ def test_libreoffice_converts_docx_images_and_text(tmp_path, sample):
     assert "Exhibit 004 — page" in texts[docx_page]
     assert "Exhibit 005 — page" in texts[content.exhibits[4].first_page - 1]
     assert len(reader.outline) == 6
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_stamp_reads_upright_on_rotated_pages(tmp_path, rotate):
+    import io
+
+    from pypdf import PdfWriter
+
+    from facilitator.packets.pdfstream import StreamingPdfWriter
+
+    src = PdfWriter()
+    page = src.add_blank_page(612, 792)
+    page.rotate(rotate)
+    buf = io.BytesIO()
+    src.write(buf)
+    buf.seek(0)
+    out = tmp_path / "r.pdf"
+    with open(out, "wb") as fh:
+        w = StreamingPdfWriter(fh)
+        w.add_pdf(buf, "x", lambda p, n: f"Exhibit 001 — page {n}")
+        w.finish()
+    reader = PdfReader(out)
+    assert "Exhibit 001 — page 1" in reader.pages[0].extract_text()
+    # Where the text lands, as shown: poppler reports the box of each word.
+    if shutil.which("pdftotext"):
+        import re
+        import subprocess
+
+        html = subprocess.run(["pdftotext", "-bbox", str(out), "-"],  # noqa: S603, S607
+                              capture_output=True, text=True, check=True).stdout
+        # Word boxes are given as the page is shown (turned by /Rotate).
+        page_w, page_h = (612, 792) if rotate in (0, 180) else (792, 612)
+        xmin, ymin = (float(v) for v in re.search(
+            r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>Exhibit', html).groups())
+        assert xmin > page_w / 2 and ymin > page_h - 40, (xmin, ymin)

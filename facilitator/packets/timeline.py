@@ -36,6 +36,10 @@ from flask import current_app
 from ..extensions import db
 from .models import EVENT_KIND_LABELS, EventKind, ManualDecision, TimelineEvent
 
+SAME_DAY_ORDER = (EventKind.CONCERN, EventKind.REQUEST, EventKind.MEETING, EventKind.EVALUATION,
+                  EventKind.DISTRICT_RESPONSE, EventKind.SERVICES_CHANGED, EventKind.FILING,
+                  EventKind.OTHER)
+
 #: Kinds that open a question the district is expected to answer.
 OPENING_KINDS = frozenset({EventKind.CONCERN, EventKind.REQUEST})
 
@@ -139,7 +143,8 @@ def family_timeline(family) -> list[TimelineEntry]:
     in days is set on both sides.
     """
     entries = _collect([_manual_events, *TIMELINE_PROVIDERS], family)
-    kind_order = {k.value: i for i, k in enumerate(EventKind)}
+    # On one day: what was raised, then the meeting or evaluation, then the answer.
+    kind_order = {k.value: i for i, k in enumerate(SAME_DAY_ORDER)}
     entries.sort(key=lambda e: (e.date, kind_order.get(e.kind, 99), e.description))
     by_key = {e.key: e for e in entries if e.key}
     open_items: list[TimelineEntry] = []

@@ -18,11 +18,13 @@ BLUEPRINTS = (
     "facilitator.meetings.routes:bp",
     "facilitator.adr.routes:bp",
     "facilitator.plans.routes:bp",
+    "facilitator.packets.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.
 MODEL_MODULES = (
     "facilitator.families.models",
+    "facilitator.packets.models",
 )
 
 

@@ -29,6 +29,7 @@ FEATURE_LOADERS: tuple[str, ...] = (
     "facilitator.meetings.demo:load",
     "facilitator.adr.demo:load",
     "facilitator.plans.demo:load",
+    "facilitator.packets.demo:load",
 )
 
 

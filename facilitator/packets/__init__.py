@@ -1,0 +1,1 @@
+"""Advocate records: a family's documents, timeline, decision log and record packets."""

@@ -49,7 +49,9 @@ def test_tablet_width_and_error_page(page, live_server, browser_sign_in, make_us
     page.goto(live_server.url + "/admin/users/new")
     page.get_by_label("Email").fill("bad")
     page.get_by_role("button", name="Add user").click()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # The page's script moves focus to the error summary once it has run.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.classList.contains('error-summary')")
     assert_no_axe_violations(page)
     response = page.goto(live_server.url + "/no/such/page")
     assert response.status == 404

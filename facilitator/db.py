@@ -85,5 +85,5 @@ def begin_write() -> None:
     from .extensions import db
 
     g._db_writes = True
-    if db.session.in_transaction():
+    if db.session().in_transaction():  # the session itself; the scoped proxy lacks it
         db.session.commit()  # end the read so the write transaction begins IMMEDIATE

@@ -25,7 +25,7 @@ from ..db import begin_write
 from ..extensions import db
 from ..families.models import Family
 from ..web import _human_size, render_error
-from . import build, services, storage
+from . import build, providers, services, storage  # noqa: F401 - providers registers itself
 from .forms import (
     ConfirmForm,
     DecisionForm,

@@ -1,0 +1,107 @@
+"""The family's meeting summary and action plan: from a meeting to a Word file.
+
+The Word layout lives in :mod:`facilitator.documents.meeting_summary`; this
+module only maps a meeting's records onto it and serves the download, which
+is recorded (who, when).
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+from flask_login import current_user, login_required
+
+from .. import access
+from ..auth.models import Organization
+from ..db import begin_write
+from ..documents import meeting_summary as doc
+from ..extensions import db
+from .models import (
+    Attendance,
+    ConcernStatus,
+    Meeting,
+    MeetingStatus,
+    SummaryDownload,
+)
+from .routes import bp
+from .services import to_local
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+def _next_meeting(meeting: Meeting) -> doc.NextMeeting | None:
+    nxt = db.session.execute(
+        db.select(Meeting).where(
+            Meeting.family_id == meeting.family_id,
+            Meeting.organization_id == meeting.organization_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at > meeting.starts_at,
+        ).order_by(Meeting.starts_at).limit(1)
+    ).scalar_one_or_none()
+    if nxt is None:
+        return None
+    return doc.NextMeeting(when=to_local(nxt.starts_at).replace(tzinfo=None),
+                           place=nxt.location or ("Video call" if nxt.video_link else ""),
+                           purpose=nxt.purpose or nxt.kind_label)
+
+
+def summary_data(meeting: Meeting) -> doc.MeetingSummaryData:
+    """Everything the family's summary shows, taken from the meeting's records."""
+    start = to_local(meeting.starts_at)
+    end = to_local(meeting.ends_at_utc)
+    facilitator = meeting.facilitator.display_name if meeting.facilitator else ""
+    # A parked concern has no agreement yet: the document says so in plain words.
+    concerns = [doc.Concern(text=c.title, interests=_lines(c.interests),
+                            options=_lines(c.options),
+                            agreement="" if c.status == ConcernStatus.PARKED
+                            else c.agreement.strip())
+                for c in meeting.concerns]
+    organization = db.session.get(Organization, meeting.organization_id)
+    return doc.MeetingSummaryData(
+        student_name=meeting.family.student_name,
+        meeting_date=start.date(),
+        kind=meeting.kind_label,
+        start_time=start.time().replace(tzinfo=None),
+        end_time=end.time().replace(tzinfo=None),
+        place=meeting.location or ("Video call" if meeting.video_link else ""),
+        facilitator=facilitator,
+        purpose=meeting.purpose,
+        organization_name=organization.name if organization else "",
+        participants=[doc.Participant(name=p.name, role=p.role_label,
+                                      attended=p.attendance == Attendance.ATTENDED)
+                      for p in meeting.participants
+                      if p.attendance in (Attendance.ATTENDED, Attendance.ABSENT)
+                      or meeting.status != MeetingStatus.HELD],
+        concerns=concerns,
+        decisions=[doc.Decision(what=d.text,
+                                agreed_by=[n.strip() for n in d.agreed_by.split(",") if n.strip()],
+                                why=d.rationale) for d in meeting.decisions],
+        action_items=[doc.ActionItem(what=a.task, who=a.owner, due=a.due_date, status=a.status)
+                      for a in meeting.action_items],
+        parking_lot=[doc.ParkingLotItem(text=p.text, follow_up=p.follow_up)
+                     for p in meeting.parking_lot if not p.resolved],
+        next_meeting=_next_meeting(meeting),
+        contact=facilitator,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/summary.docx")
+@login_required
+def summary_docx(meeting_id: int):
+    """Download the family's meeting summary and action plan (.docx); the download is recorded."""
+    begin_write()
+    meeting = access.get_or_404(Meeting, meeting_id)
+    data = summary_data(meeting)
+    body = doc.build_meeting_summary(data)
+    db.session.add(SummaryDownload(organization_id=meeting.organization_id,
+                                   meeting_id=meeting.id, user_id=current_user.id))
+    db.session.commit()
+    current_app.logger.info("meeting summary downloaded meeting_id=%s user_id=%s",
+                            meeting.id, current_user.id)
+    return Response(body, mimetype=DOCX_MIMETYPE, headers={
+        "Content-Disposition": f'attachment; filename="{doc.filename(data)}"',
+        "Cache-Control": "no-store",
+    })

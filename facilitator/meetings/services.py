@@ -372,7 +372,7 @@ def reflection_tip_text(meeting: Meeting) -> str:
     if r is None:
         return ""
     when = to_local(meeting.starts_at).strftime("%d %b %Y")
-    parts = [f"From the {meeting.kind_label.lower()} on {when}."]
+    parts = [f"From the meeting on {when} ({meeting.kind_label})."]
     if r.what_worked:
         parts.append(f"What worked: {r.what_worked}")
     if r.what_did_not:

@@ -232,3 +232,15 @@ def test_offline_draft_meets_a_newer_server_version(page, live_server, browser_s
     expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
     note = fresh_note(meeting)
     assert note.version == 2 and note.body == "Colleague's version.\nWritten offline."
+
+
+def test_read_only_views_for_an_analyst(page, live_server, browser_sign_in, setup, make_user):
+    user, family, meeting = setup
+    analyst = make_user(role="analyst", org=user.organization)
+    browser_sign_in(page, analyst.email)
+    for path in (f"/meetings/{meeting.id}/live", f"/meetings/{meeting.id}/prepare",
+                 f"/meetings/{meeting.id}/after", f"/families/{family.id}"):
+        page.goto(live_server.url + path)
+        assert page.locator("textarea#notes-body").count() == 0
+        assert page.get_by_role("button", name="Save reflection").count() == 0
+        assert_no_axe_violations(page)

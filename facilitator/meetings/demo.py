@@ -53,9 +53,9 @@ def load(ctx) -> None:
                    "of the school year."})
     held.status = MeetingStatus.HELD
     held.tips_reviewed_at, held.tips_reviewed_by_id = _at(-8, 10), facilitator.id
+    for participant in held.participants:  # the guardians and facilitator, invited already
+        participant.attendance = "attended"
     for name, role, attendance, interp in [
-            ("Lucía Alvarez", "parent", "attended", True),
-            ("Jorge Alvarez", "parent", "attended", True),
             ("Hannah Brooks", "sped_teacher", "attended", False),
             ("Omar Haddad", "service_provider", "attended", False),
             ("Carmen Reyes", "interpreter", "attended", False),
@@ -108,7 +108,9 @@ def load(ctx) -> None:
         "purpose": "Ava's annual review: progress on goals, behaviour support, next year's "
                    "services."})
     live.tips_reviewed_at, live.tips_reviewed_by_id = _at(-1, 9), facilitator.id
-    for name, role in [("Denise Thompson", "parent"), ("Ava Thompson", "student"),
+    for participant in live.participants:
+        participant.attendance = "attended"
+    for name, role in [("Ava Thompson", "student"),
                        ("Mr. Rivera", "gened_teacher"), ("Ms. Chen", "sped_teacher"),
                        ("Dana Okafor", "district_rep")]:
         live.participants.append(Participant(organization_id=org.id, name=name, role=role,

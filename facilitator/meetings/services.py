@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, update
 
+from ..auth.models import User
 from ..content import PHASES, current_content
 from ..db import utcnow
 from ..extensions import db
@@ -27,6 +28,8 @@ from .models import (
     MeetingStatus,
     NoteVersion,
     OrgChecklistItem,
+    Participant,
+    ParticipantRole,
     Reflection,
     as_utc,
 )
@@ -108,6 +111,20 @@ def create_meeting(family: Family, data: dict, with_defaults: bool = True) -> Me
         for position, text in enumerate(DEFAULT_GROUND_RULES):
             meeting.ground_rules.append(GroundRule(
                 organization_id=meeting.organization_id, position=position, text=text))
+        # The family's guardians and the facilitator are invited from the start.
+        for contact in family.contacts:
+            if contact.is_guardian:
+                meeting.participants.append(Participant(
+                    organization_id=meeting.organization_id, name=contact.name,
+                    role=ParticipantRole.PARENT, interpreter_needed=family.interpreter_needed,
+                    needs=(f"Interpreter: {contact.preferred_language or family.primary_language}"
+                           if family.interpreter_needed else "")))
+        if meeting.facilitator_id is not None:
+            facilitator = db.session.get(User, meeting.facilitator_id)
+            if facilitator is not None and facilitator.organization_id == family.organization_id:
+                meeting.participants.append(Participant(
+                    organization_id=meeting.organization_id, name=facilitator.display_name,
+                    role=ParticipantRole.FACILITATOR))
     meeting.note = MeetingNote(organization_id=meeting.organization_id, body="", version=0)
     db.session.flush()
     return meeting
@@ -355,7 +372,7 @@ def reflection_tip_text(meeting: Meeting) -> str:
     if r is None:
         return ""
     when = to_local(meeting.starts_at).strftime("%d %b %Y")
-    parts = [f"From the {meeting.kind_label.lower()} on {when}."]
+    parts = [f"From the meeting on {when} ({meeting.kind_label})."]
     if r.what_worked:
         parts.append(f"What worked: {r.what_worked}")
     if r.what_did_not:

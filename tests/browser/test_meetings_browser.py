@@ -200,3 +200,47 @@ def test_sign_out_removes_the_draft(page, live_server, browser_sign_in, setup):
     page.wait_for_url(live_server.url + "/login")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
                          "'facilitator:notes:')).length") == 0
+
+
+def test_offline_draft_meets_a_newer_server_version(page, live_server, browser_sign_in, setup):
+    """Offline edits restored after a reload never overwrite what a colleague saved meanwhile."""
+    from facilitator.meetings.services import save_note
+
+    user, family, meeting = setup
+    browser_sign_in(page, user.email)
+    page.goto(f"{live_server.url}/meetings/{meeting.id}/live")
+    notes = page.get_by_label("Meeting notes")
+    page.context.set_offline(True)
+    notes.type("Written offline.")
+    page.wait_for_timeout(300)
+    # A colleague saves while this tablet is offline.
+    db.session.rollback()
+    save_note(meeting, "Colleague's version.", 0, user.id)
+    db.session.commit()
+    page.route("**/meetings/*/notes", lambda route: route.abort())
+    page.context.set_offline(False)
+    page.reload()
+    expect(notes).to_have_value("Written offline.")
+    page.unroute("**/meetings/*/notes")
+    page.context.set_offline(True)
+    page.context.set_offline(False)
+    expect(page.locator("#notes-conflict")).to_be_visible(timeout=10000)
+    expect(page.locator("#conflict-theirs")).to_have_text("Colleague's version.")
+    assert fresh_note(meeting).body == "Colleague's version."
+    notes.fill("Colleague's version.\nWritten offline.")
+    page.get_by_role("button", name="Save my merged notes").click()
+    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    note = fresh_note(meeting)
+    assert note.version == 2 and note.body == "Colleague's version.\nWritten offline."
+
+
+def test_read_only_views_for_an_analyst(page, live_server, browser_sign_in, setup, make_user):
+    user, family, meeting = setup
+    analyst = make_user(role="analyst", org=user.organization)
+    browser_sign_in(page, analyst.email)
+    for path in (f"/meetings/{meeting.id}/live", f"/meetings/{meeting.id}/prepare",
+                 f"/meetings/{meeting.id}/after", f"/families/{family.id}"):
+        page.goto(live_server.url + path)
+        assert page.locator("textarea#notes-body").count() == 0
+        assert page.get_by_role("button", name="Save reflection").count() == 0
+        assert_no_axe_violations(page)

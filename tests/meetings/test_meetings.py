@@ -16,8 +16,15 @@ GOOD = {"kind": "facilitated_iep", "starts_at": "2026-12-03T15:30", "duration_mi
 
 
 def test_plan_a_meeting_with_defaults(client, signed_in, make_family, app):
+    from facilitator.families.models import Contact
+
     user = signed_in("facilitator")
-    family = make_family(user.organization)
+    family = make_family(user.organization, interpreter_needed=True, primary_language="Spanish")
+    db.session.add(Contact(organization_id=family.organization_id, family_id=family.id,
+                           name="Rosa Lopez", role="parent", is_guardian=True))
+    db.session.add(Contact(organization_id=family.organization_id, family_id=family.id,
+                           name="Aunt Ines", role="relative", is_guardian=False))
+    db.session.commit()
     app.config["FACILITATOR_TIMEZONE"] = "America/Los_Angeles"
     r = post_form(client, f"/families/{family.id}/meetings/new",
                   {**GOOD, "facilitator_id": str(user.id)})
@@ -30,6 +37,10 @@ def test_plan_a_meeting_with_defaults(client, signed_in, make_family, app):
     assert [a.title for a in meeting.agenda_items] == [t for t, _ in DEFAULT_AGENDA]
     assert [g.text for g in meeting.ground_rules] == list(DEFAULT_GROUND_RULES)
     assert meeting.note is not None and meeting.note.version == 0
+    assert [(p.name, p.role) for p in meeting.participants] == [
+        ("Rosa Lopez", "parent"), (user.display_name, "facilitator")]
+    assert meeting.participants[0].interpreter_needed
+    assert meeting.participants[0].needs == "Interpreter: Spanish"
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Thu 03 Dec 2026, 15:30" in html and "Agree speech services" in html
     assert "Maya Lopez" in client.get(f"/families/{family.id}").get_data(as_text=True)

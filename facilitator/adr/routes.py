@@ -28,7 +28,7 @@ from flask_login import login_required
 from .. import access
 from ..extensions import db, limiter
 from . import dashboard as dash
-from . import deadlines, report, services
+from . import deadlines, meeting_link, report, services  # noqa: F401 - meeting_link registers
 from .cli import register_cli
 from .csv_io import ImportRefused, export_csv, import_cases, to_csv
 from .forms import CaseForm, ClosureForm, ConfirmForm, ImportForm, InviteForm, SurveyForm

@@ -169,6 +169,9 @@ class Meeting(db.Model):
     purpose: Mapped[str] = mapped_column(Text, default="")
     #: scheduled, held or cancelled.
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
+    #: The agreement reached, once held: full, partial or none (facilitated IEP);
+    #: yes or no (mediation). Empty for other kinds and until recorded.
+    outcome: Mapped[str] = mapped_column(String(10), default="")
     #: Who reviewed the family's tip file for this meeting, and when.
     tips_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     tips_reviewed_by_id: Mapped[int | None] = mapped_column(
@@ -498,3 +501,27 @@ class Reflection(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="reflection")
     author: Mapped[User | None] = relationship("User")
     tip: Mapped[TipEntry | None] = relationship("TipEntry")
+
+
+#: Agreement outcomes a held meeting can record, per kind (dispute-resolution words).
+OUTCOME_CHOICES = {
+    MeetingKind.FACILITATED_IEP: {"full": "Full agreement", "partial": "Partial agreement",
+                                  "none": "No agreement"},
+    MeetingKind.MEDIATION: {"yes": "Agreement reached (written agreement)",
+                            "no": "No agreement"},
+}
+
+
+class SummaryDownload(db.Model):
+    """Who downloaded a meeting's family summary, and when."""
+
+    __tablename__ = "meeting_summary_downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    downloaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User | None] = relationship("User")

@@ -60,6 +60,7 @@ from .models import (
     ParkingLotItem,
     Participant,
 )
+from .outcomes import OutcomeError, OutcomeForm, run_hooks
 from .services import MeetingError, NoteConflict
 
 bp = Blueprint("meetings", __name__)
@@ -203,8 +204,15 @@ def status(meeting_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         services.set_status(meeting, form.status.data)
+        try:
+            messages = run_hooks(meeting)
+        except OutcomeError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(_back(meeting, "detail"))
         db.session.commit()
-        flash(f"The meeting is now marked {meeting.status_label.lower()}.", "success")
+        flash(" ".join([f"The meeting is now marked {meeting.status_label.lower()}.",
+                        *messages]), "success")
     else:
         flash("Choose one of the listed statuses.", "error")
     return redirect(_back(meeting, "detail"))
@@ -660,7 +668,8 @@ def _after_context(meeting: Meeting, reflection_form=None, tip_form=None) -> dic
         formdata=None, kind=TipKind.OTHER.value, text=services.reflection_tip_text(meeting))
     return {"meeting": meeting, "checklist": _checklist_view(meeting, "after"),
             "reflection_form": reflection_form, "tip_form": tip_form,
-            "status_form": StatusForm(status=meeting.status), "held": MeetingStatus.HELD}
+            "status_form": StatusForm(status=meeting.status), "held": MeetingStatus.HELD,
+            "outcome_form": OutcomeForm(meeting, formdata=None, outcome=meeting.outcome or None)}
 
 
 @bp.post("/meetings/<int:meeting_id>/reflection")
@@ -711,3 +720,7 @@ def clear_drafts_on_sign_out(response):
     if request.endpoint == "auth.logout" and request.method == "POST":
         response.headers["Clear-Site-Data"] = '"storage"'
     return response
+
+
+# Views kept in their own modules, registered on this blueprint.
+from . import closing, summary  # noqa: E402,F401

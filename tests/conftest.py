@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from helpers import PASSWORD, sign_in
 from sqlalchemy.pool import NullPool
@@ -73,7 +74,9 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         # The test's own transaction ends first, as a finished request's would.
-        db.session.commit()
+        # (A followed redirect calls open() again from inside the request's context.)
+        if has_app_context():
+            db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

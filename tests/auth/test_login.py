@@ -155,3 +155,10 @@ def test_pages_need_sign_in(client):
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_following_redirects_in_tests_works(client, make_user):
+    user = make_user(name="Redirect Tester")
+    response = sign_in(client, user.email, follow=True)
+    assert response.status_code == 200
+    assert "Redirect Tester" in response.get_data(as_text=True)

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
-from .models import Meeting
+from ..families.models import TipKind
+from . import services
+from .checklist_routes import _checklist_view
+from .forms import (
+    ReflectionForm,
+    ReflectionTipForm,
+    StatusForm,
+)
+from .models import (
+    Meeting,
+    MeetingStatus,
+)
 from .outcomes import OutcomeError, OutcomeForm, outcome_choices, record_outcome
 from .routes import bp
+from .services import MeetingError
 
 
 @bp.post("/meetings/<int:meeting_id>/outcome")
@@ -31,3 +51,65 @@ def outcome(meeting_id: int):
             flash(" ".join([f"The meeting is marked held: {said}.", *messages]), "success")
     target = "meetings.after" if request.args.get("next") == "after" else "meetings.detail"
     return redirect(url_for(target, meeting_id=meeting.id))
+
+
+# --- after the meeting -----------------------------------------------------------------
+
+
+@bp.get("/meetings/<int:meeting_id>/after")
+@login_required
+def after(meeting_id: int):
+    """Close the meeting: the after-checklist, a reflection, and the tip-file step."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    return render_template("meetings/after.html", **_after_context(meeting))
+
+
+def _after_context(meeting: Meeting, reflection_form=None, tip_form=None) -> dict:
+    r = meeting.reflection
+    reflection_form = reflection_form or ReflectionForm(
+        formdata=None, what_worked=r.what_worked if r else "",
+        what_did_not=r.what_did_not if r else "")
+    tip_form = tip_form or ReflectionTipForm(
+        formdata=None, kind=TipKind.OTHER.value, text=services.reflection_tip_text(meeting))
+    return {"meeting": meeting, "checklist": _checklist_view(meeting, "after"),
+            "reflection_form": reflection_form, "tip_form": tip_form,
+            "status_form": StatusForm(status=meeting.status), "held": MeetingStatus.HELD,
+            "outcome_form": OutcomeForm(meeting, formdata=None, outcome=meeting.outcome or None)}
+
+
+@bp.post("/meetings/<int:meeting_id>/reflection")
+@access.require("edit_meetings")
+def reflection(meeting_id: int):
+    """Save what worked and what did not."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    form = ReflectionForm()
+    if form.validate_on_submit():
+        services.save_reflection(meeting, form.what_worked.data or "",
+                                 form.what_did_not.data or "", current_user.id)
+        db.session.commit()
+        flash("Your reflection is saved.", "success")
+        return redirect(url_for("meetings.after", meeting_id=meeting.id) + "#reflection")
+    return render_template("meetings/after.html",
+                           **_after_context(meeting, reflection_form=form)), 200
+
+
+@bp.post("/meetings/<int:meeting_id>/reflection/tip")
+@access.require("edit_meetings")
+def reflection_tip(meeting_id: int):
+    """Turn the reflection into an entry of the family's tip file, in one step."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    if not access.can("edit_families"):
+        abort(403)
+    form = ReflectionTipForm()
+    if form.validate_on_submit():
+        try:
+            services.reflection_to_tip(meeting, form.kind.data, form.text.data, current_user.id)
+        except MeetingError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("meetings.after", meeting_id=meeting.id) + "#reflection")
+        db.session.commit()
+        flash(f"Added to {meeting.family.student_name}'s tip file. It will show when the "
+              "next meeting is prepared.", "success")
+        return redirect(url_for("meetings.after", meeting_id=meeting.id) + "#to-tip")
+    return render_template("meetings/after.html",
+                           **_after_context(meeting, tip_form=form)), 200

@@ -1,0 +1,193 @@
+"""Preparing a meeting (the tip file review) and the checklists: ticking items, the
+printable list, the organization's own items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from .. import access
+from ..content import PHASES, current_content
+from ..extensions import db
+from ..families.services import tips_by_kind
+from . import services
+from .forms import (
+    ChecklistItemForm,
+    ChecklistKeyForm,
+    ConfirmForm,
+    OrgChecklistItemForm,
+)
+from .models import (
+    Meeting,
+    OrgChecklistItem,
+)
+from .routes import _back, _counts, bp
+from .services import MeetingError
+
+# --- checklists ------------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistRow:
+    item: services.EffectiveItem
+    progress: object
+    form: ChecklistItemForm
+
+
+def _checklist_view(meeting: Meeting, phase: str) -> dict:
+    progress = services.progress_by_key(meeting)
+    rows = []
+    for item in services.checklist_items(meeting.organization_id, phase):
+        p = progress.get(item.key)
+        form = ChecklistItemForm(formdata=None, item_key=item.key, done=bool(p and p.done),
+                                 note=p.note if p else "")
+        form.done.id = f"done-{item.key}"
+        form.note.id = f"note-{item.key}"
+        rows.append(ChecklistRow(item, p, form))
+    done = sum(1 for r in rows if r.progress and r.progress.done)
+    return {"phase": phase, "title": current_content().checklists[phase].title, "rows": rows,
+            "done": done, "total": len(rows)}
+
+
+@bp.post("/meetings/<int:meeting_id>/checklist/<phase>")
+@access.require("edit_meetings")
+def checklist_item(meeting_id: int, phase: str):
+    """Tick or untick one checklist item for the meeting, with a note."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    if phase not in PHASES:
+        abort(404)
+    form = ChecklistItemForm()
+    default = {"before": "prepare", "during": "live", "after": "after"}[phase]
+    if form.validate_on_submit():
+        try:
+            services.set_checklist_item(meeting, phase, form.item_key.data, form.done.data,
+                                        form.note.data or "", current_user.id)
+        except MeetingError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+    else:
+        flash("The note is too long (1000 characters at most).", "error")
+    anchor = f"item-{form.item_key.data or ''}"
+    if phase == "during" and request.values.get("next", "live") == "live":
+        # Come back with the checklist open at the item just ticked.
+        return redirect(url_for("meetings.live", meeting_id=meeting.id, checklist="open")
+                        + f"#{anchor}")
+    return redirect(_back(meeting, default, anchor))
+
+
+@bp.get("/meetings/<int:meeting_id>/checklists/print")
+@login_required
+def checklist_print(meeting_id: int):
+    """All three checklists of a meeting, laid out for paper."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    return render_template("meetings/checklist_print.html", meeting=meeting,
+                           checklists=[_checklist_view(meeting, p) for p in PHASES])
+
+
+@bp.get("/admin/checklists")
+@access.require("manage_settings")
+def checklist_admin():
+    """The organization's checklists: hide default items, add its own."""
+    org_id = current_user.organization_id
+    hidden = services.hidden_keys(org_id)
+    content = current_content()
+    return render_template("meetings/checklist_admin.html", content=content, hidden=hidden,
+                           own={p: services.org_items(org_id, p) for p in PHASES},
+                           form=OrgChecklistItemForm(), key_form=ChecklistKeyForm(),
+                           confirm=ConfirmForm(), phases=PHASES)
+
+
+@bp.post("/admin/checklists/hide")
+@access.require("manage_settings")
+def checklist_hide():
+    """Hide a default item for the whole organization."""
+    form = ChecklistKeyForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_item(current_user.organization_id, form.item_key.data,
+                               current_user.id)
+        except MeetingError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("The item is hidden from your organization's checklists.", "success")
+    return redirect(url_for("meetings.checklist_admin") + f"#item-{form.item_key.data}")
+
+
+@bp.post("/admin/checklists/show")
+@access.require("manage_settings")
+def checklist_unhide():
+    """Show a hidden default item again."""
+    form = ChecklistKeyForm()
+    if form.validate_on_submit():
+        services.unhide_item(current_user.organization_id, form.item_key.data)
+        db.session.commit()
+        flash("The item is back in your organization's checklists.", "success")
+    return redirect(url_for("meetings.checklist_admin") + f"#item-{form.item_key.data}")
+
+
+@bp.post("/admin/checklists/items")
+@access.require("manage_settings")
+def checklist_add():
+    """Add an item of the organization's own to a checklist."""
+    form = OrgChecklistItemForm()
+    if form.validate_on_submit():
+        item = services.add_org_item(current_user.organization_id, form.phase.data,
+                                     form.text.data, form.help.data or "")
+        db.session.commit()
+        flash("Your item is added.", "success")
+        return redirect(url_for("meetings.checklist_admin") + f"#item-{item.key}")
+    org_id = current_user.organization_id
+    return render_template("meetings/checklist_admin.html", content=current_content(),
+                           hidden=services.hidden_keys(org_id),
+                           own={p: services.org_items(org_id, p) for p in PHASES},
+                           form=form, key_form=ChecklistKeyForm(), confirm=ConfirmForm(),
+                           phases=PHASES), 200
+
+
+@bp.post("/admin/checklists/items/<int:item_id>/remove")
+@access.require("manage_settings")
+def checklist_remove(item_id: int):
+    """Remove one of the organization's own items (meetings keep what they ticked)."""
+    item = access.get_or_404(OrgChecklistItem, item_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_org_item(item)
+        db.session.commit()
+        flash("The item is removed.", "success")
+    return redirect(url_for("meetings.checklist_admin"))
+
+
+# --- preparation -----------------------------------------------------------------------
+
+
+@bp.get("/meetings/<int:meeting_id>/prepare")
+@login_required
+def prepare(meeting_id: int):
+    """Get ready: the family's tip file, the before-checklist, who is coming."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    return render_template(
+        "meetings/prepare.html", meeting=meeting, family=meeting.family,
+        groups=tips_by_kind(meeting.family), confirm=ConfirmForm(),
+        checklist=_checklist_view(meeting, "before"), counts=_counts(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/tips-reviewed")
+@access.require("edit_meetings")
+def tips_reviewed(meeting_id: int):
+    """Record that the tip file was reviewed for this meeting (who and when)."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    if ConfirmForm().validate_on_submit():
+        services.mark_tips_reviewed(meeting, current_user.id)
+        db.session.commit()
+        flash("Marked: you reviewed the tip file for this meeting.", "success")
+    return redirect(url_for("meetings.prepare", meeting_id=meeting.id) + "#tips")

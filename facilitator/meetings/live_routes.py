@@ -1,0 +1,173 @@
+"""The live meeting view and its notes: autosaved, versioned, never silently overwritten."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from .. import access
+from ..content import current_content
+from ..db import begin_write
+from ..extensions import db
+from . import services
+from .checklist_routes import _checklist_view
+from .forms import (
+    ActionItemForm,
+    ConcernForm,
+    DecisionForm,
+    NoteForm,
+    ParkingLotForm,
+)
+from .models import (
+    Meeting,
+    NoteVersion,
+)
+from .routes import bp
+from .services import MeetingError, NoteConflict
+
+# --- the live meeting ------------------------------------------------------------------
+
+
+@bp.get("/meetings/<int:meeting_id>/live")
+@login_required
+def live(meeting_id: int):
+    """The meeting on a tablet: checklist, agenda timers, notes, prompts, the boards."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    if meeting.note is None:  # meetings made before notes existed: give them one
+        begin_write()
+        meeting = access.get_or_404(Meeting, meeting_id)
+        services.ensure_note(meeting)
+        db.session.commit()
+    note = meeting.note
+    content = current_content()
+    stage = request.args.get("stage", "")
+    situation = request.args.get("situation", "")
+    q = (request.args.get("q") or "").strip().lower()[:100]
+    prompts = [p for p in content.prompts
+               if (not stage or p.stage == stage)
+               and (not situation or situation in p.situations)
+               and (not q or q in p.text.lower())]
+    stage_labels = {s.key: s.label for s in content.stages}
+    situation_labels = {s.key: s.label for s in content.situations}
+    return render_template(
+        "meetings/live.html", meeting=meeting, note=note,
+        checklist=_checklist_view(meeting, "during"), prompts=prompts, all_prompts=content.prompts,
+        stages=content.stages, situations=content.situations, stage=stage,
+        situation=situation, q=q, stage_labels=stage_labels, situation_labels=situation_labels,
+        forms={"concerns": ConcernForm(formdata=None), "decisions": DecisionForm(formdata=None),
+               "actions": ActionItemForm(formdata=None),
+               "parking": ParkingLotForm(formdata=None)},
+        note_form=NoteForm(formdata=None, body=note.body, base_version=note.version),
+        notes_config={
+            "meetingId": meeting.id, "userId": current_user.id,
+            "version": note.version, "saveUrl": url_for("meetings.notes_save",
+                                                        meeting_id=meeting.id),
+            "canEdit": access.can("edit_meetings")},
+    )
+
+
+def _api(capability: str):
+    """Like access.require, but answers JSON (a fetch must not follow a login redirect)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return jsonify(error="signed-out",
+                               message="You are signed out. Your notes are kept in this "
+                                       "browser; sign in again to send them."), 401
+            if not access.can(capability):
+                return jsonify(error="forbidden",
+                               message="Your role cannot change these notes."), 403
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.get("/meetings/<int:meeting_id>/notes")
+@_api("edit_meetings")
+def notes_get(meeting_id: int):
+    """The notes as the server has them: text and version (JSON)."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    note = meeting.note
+    return jsonify(body=note.body if note else "", version=note.version if note else 0)
+
+
+@bp.post("/meetings/<int:meeting_id>/notes")
+@_api("edit_meetings")
+def notes_save(meeting_id: int):
+    """Save the notes (autosave sends JSON; without JavaScript a form); 409 on a stale version."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    if request.is_json:
+        data = request.get_json(silent=True) or {}
+        body, base = data.get("body"), data.get("base_version")
+        if not isinstance(body, str) or not isinstance(base, int) or isinstance(base, bool):
+            return jsonify(error="bad-request",
+                           message="Send the notes as text and the version as a number."), 400
+    else:
+        form = NoteForm()
+        if not form.validate_on_submit():
+            flash("The notes could not be saved: reload the page and try again.", "error")
+            return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
+        body, base = form.body.data or "", form.base_version.data
+    body = body.replace("\r\n", "\n")
+    try:
+        note = services.save_note(meeting, body, base, current_user.id)
+    except NoteConflict as conflict:
+        db.session.rollback()
+        if request.is_json:
+            return jsonify(error="conflict",
+                           message=f"{conflict.updated_by} saved these notes while you were "
+                                   "typing. Nothing was overwritten: merge the two versions.",
+                           server_body=conflict.body, server_version=conflict.version), 409
+        return render_template("meetings/notes_conflict.html", meeting=meeting, mine=body,
+                               conflict=conflict,
+                               form=NoteForm(formdata=None, body=body,
+                                             base_version=conflict.version)), 409
+    except MeetingError as exc:
+        db.session.rollback()
+        if request.is_json:
+            return jsonify(error="too-long", message=str(exc)), 413
+        flash(str(exc), "error")
+        return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
+    db.session.commit()
+    if request.is_json:
+        return jsonify(version=note.version, saved_at=note.updated_at.isoformat())
+    flash(f"The notes are saved (version {note.version}).", "success")
+    return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
+
+
+@bp.get("/meetings/<int:meeting_id>/notes/versions")
+@login_required
+def note_versions(meeting_id: int):
+    """Every saved version of the notes, newest first."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    versions = services.note_versions(meeting.note) if meeting.note else []
+    return render_template("meetings/note_versions.html", meeting=meeting, versions=versions)
+
+
+@bp.get("/meetings/<int:meeting_id>/notes/versions/<int:version>")
+@login_required
+def note_version(meeting_id: int, version: int):
+    """One saved version of the notes, as it was."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    if meeting.note is None:
+        abort(404)
+    found = db.session.execute(db.select(NoteVersion).where(
+        NoteVersion.note_id == meeting.note.id, NoteVersion.version == version)
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return render_template("meetings/note_version.html", meeting=meeting, version=found)

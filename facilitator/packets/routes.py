@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -28,23 +24,14 @@ from ..web import _human_size, render_error
 from . import build, providers, services, storage  # noqa: F401 - providers registers itself
 from .forms import (
     ConfirmForm,
-    DecisionForm,
     DocumentEditForm,
-    EventForm,
-    PacketCreateForm,
-    PacketEditForm,
     UploadForm,
 )
 from .models import (
-    BuildStatus,
     Document,
     DocumentDownload,
-    EventKind,
-    ManualDecision,
     Packet,
-    TimelineEvent,
 )
-from .timeline import days_waiting, decision_log, family_timeline
 
 bp = Blueprint("packets", __name__, url_prefix="/records")
 
@@ -192,7 +179,7 @@ def document(family_id, doc_id):
 @login_required
 def download(family_id, doc_id):
     """The file itself, as an attachment; the download is recorded."""
-    _begin_write()
+    begin_write()
     family = _family(family_id)
     doc = _child(Document, doc_id, family)
     from .filetypes import BY_KEY
@@ -203,20 +190,6 @@ def download(family_id, doc_id):
     services.record_download(doc, current_user)
     db.session.commit()
     return _attachment(path, services.download_name(doc), BY_KEY[doc.file_type].mimetype)
-
-
-def _begin_write() -> None:
-    """facilitator.db.begin_write(), tolerating its scoped_session slip.
-
-    ``db.session`` (a scoped_session) has no ``in_transaction()`` in SQLAlchemy
-    2.0; until db.py asks ``db.session()`` instead, do the same steps here.
-    """
-    try:
-        begin_write()
-    except AttributeError:
-        g._db_writes = True
-        if db.session().in_transaction():
-            db.session.commit()
 
 
 def _attachment(path, name: str, mimetype: str):
@@ -242,260 +215,5 @@ def delete_document(family_id, doc_id):
     return redirect(url_for(".documents", family_id=family.id))
 
 
-# --- timeline --------------------------------------------------------------------------
-
-def _event_form(family) -> EventForm:
-    form = EventForm()
-    from wtforms.fields.choices import SelectChoice
-
-    opening = db.session.execute(
-        access.scoped(TimelineEvent).where(
-            TimelineEvent.family_id == family.id,
-            TimelineEvent.kind.in_([EventKind.CONCERN, EventKind.REQUEST]))
-        .order_by(TimelineEvent.event_date)).scalars()
-    form.responds_to.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(e.id), f"{e.event_date.isoformat()} · {e.kind_label}: "
-                                f"{e.description[:60]}") for e in opening]
-    docs = db.session.execute(access.scoped(Document).where(Document.family_id == family.id)
-                              .order_by(Document.doc_date)).scalars()
-    form.documents.choices = [
-        SelectChoice(str(d.id), f"{d.title} ({d.doc_date or 'undated'})") for d in docs]
-    return form
-
-
-@bp.route("/families/<int:family_id>/timeline", methods=["GET", "POST"])
-@login_required
-def timeline(family_id):
-    """The family's timeline: every event in date order, with the days between a
-    concern and the district's response."""
-    family = _family(family_id)
-    form = _event_form(family)
-    if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
-        if form.validate_on_submit():
-            responds_to = (_child(TimelineEvent, form.responds_to.data, family)
-                           if form.responds_to.data else None)
-            docs = [_child(Document, d, family) for d in form.documents.data or []]
-            services.add_event(family, event_date=form.event_date.data, kind=form.kind.data,
-                               description=form.description.data, responds_to=responds_to,
-                               documents=docs)
-            db.session.commit()
-            flash("Added to the timeline.", "success")
-            return redirect(url_for(".timeline", family_id=family.id))
-    entries = family_timeline(family)
-    today = date.today()
-    return render_template("packets/timeline.html", family=family, entries=entries, form=form,
-                           today=today, days_waiting=days_waiting,
-                           EventKind=EventKind), (400 if form.errors else 200)
-
-
-@bp.post("/families/<int:family_id>/timeline/<int:event_id>/delete")
-@access.require("edit_records")
-def delete_event(family_id, event_id):
-    """Remove a hand-entered timeline event."""
-    family = _family(family_id)
-    event = _child(TimelineEvent, event_id, family)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.delete_event(event)
-    db.session.commit()
-    flash("Removed from the timeline.", "success")
-    return redirect(url_for(".timeline", family_id=family.id))
-
-
-# --- decision log ------------------------------------------------------------------------
-
-@bp.route("/families/<int:family_id>/decisions", methods=["GET", "POST"])
-@login_required
-def decisions(family_id):
-    """The decision log: meeting decisions and entries made by hand."""
-    family = _family(family_id)
-    form = DecisionForm()
-    if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
-        if form.validate_on_submit():
-            services.add_decision(family, decided_on=form.decided_on.data, what=form.what.data,
-                                  approved_by=form.approved_by.data, why=form.why.data)
-            db.session.commit()
-            flash("Added to the decision log.", "success")
-            return redirect(url_for(".decisions", family_id=family.id))
-    return render_template("packets/decisions.html", family=family,
-                           entries=decision_log(family), form=form), (400 if form.errors else 200)
-
-
-@bp.post("/families/<int:family_id>/decisions/<int:decision_id>/delete")
-@access.require("edit_records")
-def delete_decision(family_id, decision_id):
-    """Remove a hand-made decision-log entry."""
-    family = _family(family_id)
-    decision = _child(ManualDecision, decision_id, family)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.delete_decision(decision)
-    db.session.commit()
-    flash("Removed from the decision log.", "success")
-    return redirect(url_for(".decisions", family_id=family.id))
-
-
-# --- packets -----------------------------------------------------------------------------
-
-@bp.route("/families/<int:family_id>/packets", methods=["GET", "POST"])
-@login_required
-def packets(family_id):
-    """The family's packets and the form that starts a new one."""
-    family = _family(family_id)
-    form = PacketCreateForm()
-    if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
-        if form.validate_on_submit():
-            packet = services.create_packet(
-                family, title=form.title.data, prepared_for=form.prepared_for.data,
-                types=form.types.data, date_from=form.date_from.data, date_to=form.date_to.data,
-                tags=form.tags.data, user=current_user)
-            db.session.commit()
-            flash(f"Packet started with {len(packet.items)} documents. Put them in order and "
-                  "write the narrative.", "success")
-            return redirect(url_for(".packet", family_id=family.id, packet_id=packet.id))
-    rows = db.session.execute(access.scoped(Packet).where(Packet.family_id == family.id)
-                              .order_by(Packet.created_at.desc())).scalars().all()
-    return render_template("packets/packets.html", family=family, packets=rows,
-                           form=form), (400 if form.errors else 200)
-
-
-@bp.route("/families/<int:family_id>/packets/<int:packet_id>", methods=["GET", "POST"])
-@login_required
-def packet(family_id, packet_id):
-    """A packet: its narrative, the documents in it and their order, and its files."""
-    family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
-    form = PacketEditForm(obj=pkt)
-    if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
-        if form.validate_on_submit():
-            services.update_packet_text(pkt, title=form.title.data,
-                                        prepared_for=form.prepared_for.data,
-                                        needs=form.needs.data, goals=form.goals.data,
-                                        services=form.services.data)
-            ordered = _ordered_documents(family, pkt)
-            services.set_packet_contents(pkt, ordered)
-            db.session.commit()
-            flash("Packet saved. Build it again to update the files.", "success")
-            return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
-    in_packet = {item.document_id for item in pkt.items}
-    others = [d for d in db.session.execute(
-        access.scoped(Document).where(Document.family_id == family.id)
-        .order_by(Document.doc_date.nulls_last(), Document.id)).scalars()
-        if d.id not in in_packet]
-    return render_template("packets/packet.html", family=family, packet=pkt, form=form,
-                           others=others, status=_status(pkt)), (400 if form.errors else 200)
-
-
-def _ordered_documents(family, pkt) -> list[Document]:
-    """Documents ticked on the packet page, sorted by the order numbers typed in."""
-    chosen = []
-    current = {item.document_id: item.position for item in pkt.items}
-    for raw in request.form.getlist("include"):
-        doc = _child(Document, raw, family)
-        try:
-            order = float(request.form.get(f"order-{doc.id}", "") or 10_000)
-        except ValueError:
-            order = 10_000.0
-        chosen.append((order, current.get(doc.id, 10_000), doc.id, doc))
-    chosen.sort(key=lambda t: t[:3])
-    return [t[3] for t in chosen]
-
-
-def _status(pkt: Packet) -> dict:
-    building = services.is_building(pkt)
-    stalled = pkt.status in (BuildStatus.QUEUED, BuildStatus.BUILDING) and not building
-    return {
-        "status": "stalled" if stalled else pkt.status,
-        "building": building,
-        "done": pkt.progress_done,
-        "total": pkt.progress_total,
-        "percent": int(100 * pkt.progress_done / pkt.progress_total) if pkt.progress_total else 0,
-        "message": ("The build stopped without finishing. Build it again."
-                    if stalled else pkt.progress_message),
-        # After a failed rebuild the last complete files are still there.
-        "files": bool(pkt.pdf_key and pkt.manifest and not building),
-    }
-
-
-@bp.get("/families/<int:family_id>/packets/<int:packet_id>/status")
-@login_required
-def packet_status(family_id, packet_id):
-    """Build progress as JSON, polled by the packet page."""
-    family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
-    return jsonify(_status(pkt))
-
-
-@bp.post("/families/<int:family_id>/packets/<int:packet_id>/build")
-@access.require("edit_records")
-def build_packet(family_id, packet_id):
-    """Start building the packet's files in the background."""
-    family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if services.is_building(pkt):
-        flash("This packet is already being built.", "info")
-        return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
-    if not pkt.items:
-        flash("Add at least one document before building the packet.", "error")
-        return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
-    timeline_entries, decisions_entries = family_timeline(family), decision_log(family)
-    build.queue_build(pkt)
-    db.session.commit()
-    build.start(current_app._get_current_object(), pkt.id, timeline_entries, decisions_entries)
-    flash("Building the packet. This page shows how far it has got.", "info")
-    return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
-
-
-DOWNLOADS = {
-    "docx": ("docx_key", "docx", "application/vnd.openxmlformats-officedocument."
-                                 "wordprocessingml.document"),
-    "zip": ("zip_key", "zip", "application/zip"),
-    "pdf": ("pdf_key", "pdf", "application/pdf"),
-}
-
-
-@bp.get("/families/<int:family_id>/packets/<int:packet_id>/<kind>")
-@login_required
-def packet_file(family_id, packet_id, kind):
-    """The packet's Word document, ZIP or combined PDF, as an attachment."""
-    if kind not in DOWNLOADS:
-        abort(404)
-    family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
-    attr, ext, mimetype = DOWNLOADS[kind]
-    key = getattr(pkt, attr)
-    if not key:
-        abort(404)
-    path = storage.path_for(key)
-    if not path.exists():
-        abort(404)
-    name = services.safe_filename(f"{pkt.title} - {family.student_name}.{ext}",
-                                  default=f"packet.{ext}", is_path=False)
-    return _attachment(path, name, mimetype)
-
-
-@bp.post("/families/<int:family_id>/packets/<int:packet_id>/delete")
-@access.require("edit_records")
-def delete_packet(family_id, packet_id):
-    """Delete a packet and its built files (the documents stay)."""
-    family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if services.is_building(pkt):
-        flash("Wait for the build to finish before deleting the packet.", "error")
-        return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
-    services.delete_packet(pkt)
-    db.session.commit()
-    flash("Packet deleted. The documents are still in the family's records.", "success")
-    return redirect(url_for(".packets", family_id=family.id))
+# Views kept in their own modules, registered on this blueprint.
+from . import packet_routes, timeline_routes  # noqa: E402,F401

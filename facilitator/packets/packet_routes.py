@@ -1,0 +1,192 @@
+"""Record packets: choosing and ordering exhibits, building them, downloading the files."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from .. import access
+from ..extensions import db
+from . import build, services, storage
+from .forms import (
+    ConfirmForm,
+    PacketCreateForm,
+    PacketEditForm,
+)
+from .models import (
+    BuildStatus,
+    Document,
+    Packet,
+)
+from .routes import _attachment, _child, _family, bp
+from .timeline import decision_log, family_timeline
+
+# --- packets -----------------------------------------------------------------------------
+
+@bp.route("/families/<int:family_id>/packets", methods=["GET", "POST"])
+@login_required
+def packets(family_id):
+    """The family's packets and the form that starts a new one."""
+    family = _family(family_id)
+    form = PacketCreateForm()
+    if request.method == "POST":
+        if not access.can("edit_records"):
+            abort(403)
+        if form.validate_on_submit():
+            packet = services.create_packet(
+                family, title=form.title.data, prepared_for=form.prepared_for.data,
+                types=form.types.data, date_from=form.date_from.data, date_to=form.date_to.data,
+                tags=form.tags.data, user=current_user)
+            db.session.commit()
+            flash(f"Packet started with {len(packet.items)} documents. Put them in order and "
+                  "write the narrative.", "success")
+            return redirect(url_for(".packet", family_id=family.id, packet_id=packet.id))
+    rows = db.session.execute(access.scoped(Packet).where(Packet.family_id == family.id)
+                              .order_by(Packet.created_at.desc())).scalars().all()
+    return render_template("packets/packets.html", family=family, packets=rows,
+                           form=form), (400 if form.errors else 200)
+
+
+@bp.route("/families/<int:family_id>/packets/<int:packet_id>", methods=["GET", "POST"])
+@login_required
+def packet(family_id, packet_id):
+    """A packet: its narrative, the documents in it and their order, and its files."""
+    family = _family(family_id)
+    pkt = _child(Packet, packet_id, family)
+    form = PacketEditForm(obj=pkt)
+    if request.method == "POST":
+        if not access.can("edit_records"):
+            abort(403)
+        if form.validate_on_submit():
+            services.update_packet_text(pkt, title=form.title.data,
+                                        prepared_for=form.prepared_for.data,
+                                        needs=form.needs.data, goals=form.goals.data,
+                                        services=form.services.data)
+            ordered = _ordered_documents(family, pkt)
+            services.set_packet_contents(pkt, ordered)
+            db.session.commit()
+            flash("Packet saved. Build it again to update the files.", "success")
+            return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
+    in_packet = {item.document_id for item in pkt.items}
+    others = [d for d in db.session.execute(
+        access.scoped(Document).where(Document.family_id == family.id)
+        .order_by(Document.doc_date.nulls_last(), Document.id)).scalars()
+        if d.id not in in_packet]
+    return render_template("packets/packet.html", family=family, packet=pkt, form=form,
+                           others=others, status=_status(pkt)), (400 if form.errors else 200)
+
+
+def _ordered_documents(family, pkt) -> list[Document]:
+    """Documents ticked on the packet page, sorted by the order numbers typed in."""
+    chosen = []
+    current = {item.document_id: item.position for item in pkt.items}
+    for raw in request.form.getlist("include"):
+        doc = _child(Document, raw, family)
+        try:
+            order = float(request.form.get(f"order-{doc.id}", "") or 10_000)
+        except ValueError:
+            order = 10_000.0
+        chosen.append((order, current.get(doc.id, 10_000), doc.id, doc))
+    chosen.sort(key=lambda t: t[:3])
+    return [t[3] for t in chosen]
+
+
+def _status(pkt: Packet) -> dict:
+    building = services.is_building(pkt)
+    stalled = pkt.status in (BuildStatus.QUEUED, BuildStatus.BUILDING) and not building
+    return {
+        "status": "stalled" if stalled else pkt.status,
+        "building": building,
+        "done": pkt.progress_done,
+        "total": pkt.progress_total,
+        "percent": int(100 * pkt.progress_done / pkt.progress_total) if pkt.progress_total else 0,
+        "message": ("The build stopped without finishing. Build it again."
+                    if stalled else pkt.progress_message),
+        # After a failed rebuild the last complete files are still there.
+        "files": bool(pkt.pdf_key and pkt.manifest and not building),
+    }
+
+
+@bp.get("/families/<int:family_id>/packets/<int:packet_id>/status")
+@login_required
+def packet_status(family_id, packet_id):
+    """Build progress as JSON, polled by the packet page."""
+    family = _family(family_id)
+    pkt = _child(Packet, packet_id, family)
+    return jsonify(_status(pkt))
+
+
+@bp.post("/families/<int:family_id>/packets/<int:packet_id>/build")
+@access.require("edit_records")
+def build_packet(family_id, packet_id):
+    """Start building the packet's files in the background."""
+    family = _family(family_id)
+    pkt = _child(Packet, packet_id, family)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.is_building(pkt):
+        flash("This packet is already being built.", "info")
+        return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
+    if not pkt.items:
+        flash("Add at least one document before building the packet.", "error")
+        return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
+    timeline_entries, decisions_entries = family_timeline(family), decision_log(family)
+    build.queue_build(pkt)
+    db.session.commit()
+    build.start(current_app._get_current_object(), pkt.id, timeline_entries, decisions_entries)
+    flash("Building the packet. This page shows how far it has got.", "info")
+    return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
+
+
+DOWNLOADS = {
+    "docx": ("docx_key", "docx", "application/vnd.openxmlformats-officedocument."
+                                 "wordprocessingml.document"),
+    "zip": ("zip_key", "zip", "application/zip"),
+    "pdf": ("pdf_key", "pdf", "application/pdf"),
+}
+
+
+@bp.get("/families/<int:family_id>/packets/<int:packet_id>/<kind>")
+@login_required
+def packet_file(family_id, packet_id, kind):
+    """The packet's Word document, ZIP or combined PDF, as an attachment."""
+    if kind not in DOWNLOADS:
+        abort(404)
+    family = _family(family_id)
+    pkt = _child(Packet, packet_id, family)
+    attr, ext, mimetype = DOWNLOADS[kind]
+    key = getattr(pkt, attr)
+    if not key:
+        abort(404)
+    path = storage.path_for(key)
+    if not path.exists():
+        abort(404)
+    name = services.safe_filename(f"{pkt.title} - {family.student_name}.{ext}",
+                                  default=f"packet.{ext}", is_path=False)
+    return _attachment(path, name, mimetype)
+
+
+@bp.post("/families/<int:family_id>/packets/<int:packet_id>/delete")
+@access.require("edit_records")
+def delete_packet(family_id, packet_id):
+    """Delete a packet and its built files (the documents stay)."""
+    family = _family(family_id)
+    pkt = _child(Packet, packet_id, family)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.is_building(pkt):
+        flash("Wait for the build to finish before deleting the packet.", "error")
+        return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
+    services.delete_packet(pkt)
+    db.session.commit()
+    flash("Packet deleted. The documents are still in the family's records.", "success")
+    return redirect(url_for(".packets", family_id=family.id))

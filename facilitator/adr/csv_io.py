@@ -46,7 +46,7 @@ def protect(cell: str) -> str:
 
 
 def unprotect(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") else cell
+    return cell[1:] if cell[:1] == "'" else cell
 
 
 def _decode(data: bytes) -> str:
@@ -93,8 +93,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
             rows.append((line, {"__width__": f"has {len(cells)} cells; the header has "
                                              f"{len(header)}"}))
             continue
-        rows.append((line, {name: unprotect(cell) for name, cell in zip(header, cells,
-                                                                       strict=True)}))
+        rows.append((line, {name: cell[1:] if cell[:1] == "'" else cell
+                            for name, cell in zip(header, cells, strict=True)}))
     return rows
 
 
@@ -131,9 +131,14 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     if errors:
         raise ImportRefused(errors)
 
-    inserts, updates = [], []
+    inserts, updates, pending_links = [], [], []
     for _, values in parsed:
         record = _record(org_id, values)
+        ref = values["related_ref"]
+        if ref and ref in existing:
+            record["related_id"] = existing[ref]
+        elif ref:
+            pending_links.append(values)  # names a case of this file, new: linked below
         if values["case_ref"] in existing:
             record["b_id"] = existing[values["case_ref"]]
             del record["created_at"]
@@ -150,15 +155,22 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
         stmt = table.update().where(table.c.id == bindparam("b_id")).values(columns)
         for chunk in _chunks(updates, 5000):
             db.session.execute(stmt, chunk)
-    # Second pass: related cases, now that every case of the file has an id.
-    ids = dict(db.session.execute(
-        db.select(AdrCase.case_ref, AdrCase.id).where(AdrCase.organization_id == org_id)).all())
-    links = [{"b_id": ids[v["case_ref"]], "b_related": ids[v["related_ref"]]
-              if v["related_ref"] else None} for _, v in parsed]
-    link = table.update().where(table.c.id == bindparam("b_id")).values(
-        related_id=bindparam("b_related"))
-    for chunk in _chunks(links, 5000):
-        db.session.execute(link, chunk)
+    if pending_links:
+        # Second pass: cases related to a case that this file creates.
+        wanted = {v["case_ref"] for v in pending_links} | {v["related_ref"]
+                                                           for v in pending_links}
+        ids = {}
+        wanted_list = sorted(wanted)
+        for i in range(0, len(wanted_list), 500):
+            ids.update(db.session.execute(db.select(AdrCase.case_ref, AdrCase.id).where(
+                AdrCase.organization_id == org_id,
+                AdrCase.case_ref.in_(wanted_list[i:i + 500]))).all())
+        links = [{"b_id": ids[v["case_ref"]], "b_related": ids[v["related_ref"]]}
+                 for v in pending_links]
+        link = table.update().where(table.c.id == bindparam("b_id")).values(
+            related_id=bindparam("b_related"))
+        for chunk in _chunks(links, 5000):
+            db.session.execute(link, chunk)
     db.session.flush()
     # Escalation flags of the students this file touched (old and new references).
     students = {v["student_ref"] for _, v in parsed}
@@ -204,6 +216,7 @@ def _record(org_id: int, v: dict) -> dict:
         "placement_changed": v["placement_changed"],
         "closed_on": v["closed_on"],
         "notes": v["notes"],
+        "related_id": None,
         "days_to_held": (v["held_on"] - received).days if v["held_on"] else None,
         "days_to_closed": (v["closed_on"] - received).days if v["closed_on"] else None,
         "escalated": False,

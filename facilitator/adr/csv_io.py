@@ -239,15 +239,16 @@ def export_rows(org_id: int) -> Iterator[list[str]]:
     """The header, then one row per case of the organization, ordered by case_ref."""
     yield list(COLUMNS)
     related = aliased(AdrCase)
-    stmt = (db.select(AdrCase, related.case_ref)
+    # Plain column tuples, not ORM objects: an export of 100,000 cases stays quick.
+    columns = [related.case_ref if c == "related_ref" else getattr(AdrCase, c)
+               for c in COLUMNS]
+    stmt = (db.select(*columns)
             .outerjoin(related, related.id == AdrCase.related_id)
             .where(AdrCase.organization_id == org_id)
             .order_by(AdrCase.case_ref)
-            .execution_options(yield_per=2000))
-    for case, related_ref in db.session.execute(stmt):
-        values = {c: getattr(case, c, None) for c in COLUMNS}
-        values["related_ref"] = related_ref
-        yield [_cell(c, values[c]) for c in COLUMNS]
+            .execution_options(yield_per=5000))
+    for row in db.session.execute(stmt):
+        yield [_cell(c, value) for c, value in zip(COLUMNS, row, strict=True)]
 
 
 def to_csv(rows: Iterable[list[str]]) -> str:

@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .models import AGREEMENT_LABELS, PROCESS_LABELS, STATUS_LABELS, Process
+from .models import PROCESS_LABELS, STATUS_LABELS, Process
 
 YES_NO = [SelectChoice("", "—"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -165,6 +165,3 @@ class SurveyForm(FlaskForm):
                 "relationship_change": self.relationship_change.data or "",
                 "use_again": self.use_again.data or ""}
 
-
-__all__ = ["CaseForm", "ImportForm", "ConfirmForm", "ClosureForm", "InviteForm", "SurveyForm",
-           "AGREEMENT_LABELS"]

@@ -291,9 +291,7 @@ def deadlines_page():
 def dashboard_page():
     """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
     year = _year_arg()
-    school = request.args.get("school")
-    data = dash.year_dashboard(_org(), year, school=school if school is not None and
-                               "school" in request.args and school != "" else None)
+    data = dash.year_dashboard(_org(), year, school=request.args.get("school") or None)
     trend = dash.trends(_org(), last=year)
     years = sorted(set(dash.years(_org())) | {year}, reverse=True)
     chart = {

@@ -12,10 +12,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 
+from ..db import utcnow
 from ..extensions import db
 from . import services
 from .models import AdrCase, school_year_of
@@ -132,8 +134,9 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
         raise ImportRefused(errors)
 
     inserts, updates, pending_links = [], [], []
+    now = utcnow()
     for _, values in parsed:
-        record = _record(org_id, values)
+        record = _record(org_id, values, now)
         ref = values["related_ref"]
         if ref and ref in existing:
             record["related_id"] = existing[ref]
@@ -148,8 +151,7 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     # Core executemany: one statement per chunk (the ORM's bulk path would split the
     # rows by which values are None).
     table = AdrCase.__table__
-    for chunk in _chunks(inserts, 5000):
-        db.session.execute(table.insert(), chunk)
+    _insert_many(table, inserts)
     if updates:
         columns = {k: bindparam(k) for k in updates[0] if k != "b_id"}
         stmt = table.update().where(table.c.id == bindparam("b_id")).values(columns)
@@ -185,17 +187,47 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     return ImportResult(created=len(inserts), updated=len(updates))
 
 
+def _insert_many(table, records: list[dict]) -> None:
+    """INSERT the records in the session's transaction.
+
+    On SQLite the rows go straight to the driver's executemany (about a third
+    faster for a large file: no per-value bind processing); values are written
+    the way SQLAlchemy's SQLite types store them. Elsewhere, Core executemany.
+    """
+    if not records:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        for chunk in _chunks(records, 5000):
+            db.session.execute(table.insert(), chunk)
+        return
+    names = list(records[0])
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - column names
+           f"VALUES ({', '.join('?' * len(names))})")        # come from the model
+    driver = connection.connection.driver_connection
+    cache: dict = {}
+
+    def convert(value):
+        # Dates and times repeat a lot in a file: each is formatted once.
+        if value is None or isinstance(value, str | int):
+            return value  # bool is an int: stored as 0/1 like SQLAlchemy's Boolean
+        text = cache.get(value)
+        if text is None:
+            text = cache[value] = (value.strftime("%Y-%m-%d %H:%M:%S.%f")
+                                   if isinstance(value, datetime) else value.isoformat())
+        return text
+
+    driver.executemany(sql, (tuple([convert(r[n]) for n in names]) for r in records))
+
+
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def _record(org_id: int, v: dict) -> dict:
+def _record(org_id: int, v: dict, now: datetime) -> dict:
     """Column values of one case from typed row values (related_id set later)."""
-    from ..db import utcnow
-
     received = v["received_on"]
-    now = utcnow()
     return {
         "organization_id": org_id,
         "case_ref": v["case_ref"],

@@ -11,6 +11,7 @@ sqlite3 connection (no validation, no linking).
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import sys
@@ -30,6 +31,7 @@ def main(n: int) -> None:
     from facilitator.auth.services import create_organization
     from facilitator.extensions import db
 
+    print("load average before: {:.2f} {:.2f} {:.2f} (2 cores, shared)".format(*os.getloadavg()))
     for suffix in ("", "-wal", "-shm"):
         p = DB.with_name(DB.name + suffix)
         if p.exists():
@@ -79,6 +81,7 @@ def main(n: int) -> None:
     print(f"import {n:,} new rows:      {ours:6.2f} s (target < 30 s) | raw executemany "
           f"{raw:5.2f} s | ratio {ours / raw:5.2f}")
     print(f"re-import (all updates):  {update:6.2f} s")
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"export {n:,} rows:         {export:6.2f} s (byte-identical to the imported file)")
 
 

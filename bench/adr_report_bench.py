@@ -14,6 +14,7 @@ Target: ours / baseline <= 2, and each under 1 second.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import sys
@@ -46,6 +47,7 @@ def main(year_label: str) -> None:
     from facilitator.auth.services import create_user
     from facilitator.extensions import db
 
+    print("load average before: {:.2f} {:.2f} {:.2f} (2 cores, shared)".format(*os.getloadavg()))
     year = parse_school_year(year_label)
     app = make_app()
     con = sqlite3.connect(DB_PATH)
@@ -117,6 +119,7 @@ def main(year_label: str) -> None:
         print(line)
     print(f"whole page requests:   618 table {t_page618 * 1000:.1f} ms, dashboard (one year "
           f"+ 5-year trends + 400 school rows) {t_pagedash * 1000:.1f} ms")
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"check: item 3 = {counts['3']:,}, B15 = "
           f"{report.build_table(counts)['indicators'][0]['value']}")
 

@@ -12,10 +12,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 
+from ..db import utcnow
 from ..extensions import db
 from . import services
 from .models import AdrCase, school_year_of
@@ -46,7 +48,7 @@ def protect(cell: str) -> str:
 
 
 def unprotect(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") else cell
+    return cell[1:] if cell[:1] == "'" else cell
 
 
 def _decode(data: bytes) -> str:
@@ -93,8 +95,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
             rows.append((line, {"__width__": f"has {len(cells)} cells; the header has "
                                              f"{len(header)}"}))
             continue
-        rows.append((line, {name: unprotect(cell) for name, cell in zip(header, cells,
-                                                                       strict=True)}))
+        rows.append((line, {name: cell[1:] if cell[:1] == "'" else cell
+                            for name, cell in zip(header, cells, strict=True)}))
     return rows
 
 
@@ -131,9 +133,15 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     if errors:
         raise ImportRefused(errors)
 
-    inserts, updates = [], []
+    inserts, updates, pending_links = [], [], []
+    now = utcnow()
     for _, values in parsed:
-        record = _record(org_id, values)
+        record = _record(org_id, values, now)
+        ref = values["related_ref"]
+        if ref and ref in existing:
+            record["related_id"] = existing[ref]
+        elif ref:
+            pending_links.append(values)  # names a case of this file, new: linked below
         if values["case_ref"] in existing:
             record["b_id"] = existing[values["case_ref"]]
             del record["created_at"]
@@ -143,22 +151,28 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     # Core executemany: one statement per chunk (the ORM's bulk path would split the
     # rows by which values are None).
     table = AdrCase.__table__
-    for chunk in _chunks(inserts, 5000):
-        db.session.execute(table.insert(), chunk)
+    _insert_many(table, inserts)
     if updates:
         columns = {k: bindparam(k) for k in updates[0] if k != "b_id"}
         stmt = table.update().where(table.c.id == bindparam("b_id")).values(columns)
         for chunk in _chunks(updates, 5000):
             db.session.execute(stmt, chunk)
-    # Second pass: related cases, now that every case of the file has an id.
-    ids = dict(db.session.execute(
-        db.select(AdrCase.case_ref, AdrCase.id).where(AdrCase.organization_id == org_id)).all())
-    links = [{"b_id": ids[v["case_ref"]], "b_related": ids[v["related_ref"]]
-              if v["related_ref"] else None} for _, v in parsed]
-    link = table.update().where(table.c.id == bindparam("b_id")).values(
-        related_id=bindparam("b_related"))
-    for chunk in _chunks(links, 5000):
-        db.session.execute(link, chunk)
+    if pending_links:
+        # Second pass: cases related to a case that this file creates.
+        wanted = {v["case_ref"] for v in pending_links} | {v["related_ref"]
+                                                           for v in pending_links}
+        ids = {}
+        wanted_list = sorted(wanted)
+        for i in range(0, len(wanted_list), 500):
+            ids.update(db.session.execute(db.select(AdrCase.case_ref, AdrCase.id).where(
+                AdrCase.organization_id == org_id,
+                AdrCase.case_ref.in_(wanted_list[i:i + 500]))).all())
+        links = [{"b_id": ids[v["case_ref"]], "b_related": ids[v["related_ref"]]}
+                 for v in pending_links]
+        link = table.update().where(table.c.id == bindparam("b_id")).values(
+            related_id=bindparam("b_related"))
+        for chunk in _chunks(links, 5000):
+            db.session.execute(link, chunk)
     db.session.flush()
     # Escalation flags of the students this file touched (old and new references).
     students = {v["student_ref"] for _, v in parsed}
@@ -173,17 +187,47 @@ def import_cases(org_id: int, data: bytes) -> ImportResult:
     return ImportResult(created=len(inserts), updated=len(updates))
 
 
+def _insert_many(table, records: list[dict]) -> None:
+    """INSERT the records in the session's transaction.
+
+    On SQLite the rows go straight to the driver's executemany (about a third
+    faster for a large file: no per-value bind processing); values are written
+    the way SQLAlchemy's SQLite types store them. Elsewhere, Core executemany.
+    """
+    if not records:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        for chunk in _chunks(records, 5000):
+            db.session.execute(table.insert(), chunk)
+        return
+    names = list(records[0])
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - column names
+           f"VALUES ({', '.join('?' * len(names))})")        # come from the model
+    driver = connection.connection.driver_connection
+    cache: dict = {}
+
+    def convert(value):
+        # Dates and times repeat a lot in a file: each is formatted once.
+        if value is None or isinstance(value, str | int):
+            return value  # bool is an int: stored as 0/1 like SQLAlchemy's Boolean
+        text = cache.get(value)
+        if text is None:
+            text = cache[value] = (value.strftime("%Y-%m-%d %H:%M:%S.%f")
+                                   if isinstance(value, datetime) else value.isoformat())
+        return text
+
+    driver.executemany(sql, (tuple([convert(r[n]) for n in names]) for r in records))
+
+
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def _record(org_id: int, v: dict) -> dict:
+def _record(org_id: int, v: dict, now: datetime) -> dict:
     """Column values of one case from typed row values (related_id set later)."""
-    from ..db import utcnow
-
     received = v["received_on"]
-    now = utcnow()
     return {
         "organization_id": org_id,
         "case_ref": v["case_ref"],
@@ -204,6 +248,7 @@ def _record(org_id: int, v: dict) -> dict:
         "placement_changed": v["placement_changed"],
         "closed_on": v["closed_on"],
         "notes": v["notes"],
+        "related_id": None,
         "days_to_held": (v["held_on"] - received).days if v["held_on"] else None,
         "days_to_closed": (v["closed_on"] - received).days if v["closed_on"] else None,
         "escalated": False,
@@ -226,15 +271,16 @@ def export_rows(org_id: int) -> Iterator[list[str]]:
     """The header, then one row per case of the organization, ordered by case_ref."""
     yield list(COLUMNS)
     related = aliased(AdrCase)
-    stmt = (db.select(AdrCase, related.case_ref)
+    # Plain column tuples, not ORM objects: an export of 100,000 cases stays quick.
+    columns = [related.case_ref if c == "related_ref" else getattr(AdrCase, c)
+               for c in COLUMNS]
+    stmt = (db.select(*columns)
             .outerjoin(related, related.id == AdrCase.related_id)
             .where(AdrCase.organization_id == org_id)
             .order_by(AdrCase.case_ref)
-            .execution_options(yield_per=2000))
-    for case, related_ref in db.session.execute(stmt):
-        values = {c: getattr(case, c, None) for c in COLUMNS}
-        values["related_ref"] = related_ref
-        yield [_cell(c, values[c]) for c in COLUMNS]
+            .execution_options(yield_per=5000))
+    for row in db.session.execute(stmt):
+        yield [_cell(c, value) for c, value in zip(COLUMNS, row, strict=True)]
 
 
 def to_csv(rows: Iterable[list[str]]) -> str:

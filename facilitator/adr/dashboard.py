@@ -28,27 +28,32 @@ def _rm_sum(c):
     return func.sum(case((c.resolution_meeting_on.is_not(None), 1), else_=0))
 
 
-def fold(rows: Iterable[Mapping], key: str) -> dict:
-    """Grouped rows (key, process, status, agreement, settlement, n, n_rm) -> counts per key.
-
-    Pure: the dashboard's figures from the database's grouped rows."""
+def fold(rows: Iterable, key: str) -> dict:
+    """Grouped rows (attributes: key, process, status, agreement, settlement, n, n_rm)
+    -> counts per key. Pure: the dashboard's figures from the database's grouped rows."""
     out: dict = {}
+    fiep, med = Process.FACILITATED_IEP.value, Process.MEDIATION.value
+    dpc = (Process.DUE_PROCESS.value, Process.EXPEDITED.value)
     for r in rows:
-        k = out.setdefault(r[key], dict.fromkeys(COUNT_KEYS, 0))
-        n, p, s, agreement = int(r["n"]), r["process"], r["status"], r["agreement"]
+        k = out.get(getattr(r, key))
+        if k is None:
+            k = out[getattr(r, key)] = dict.fromkeys(COUNT_KEYS, 0)
+        n, p, s, agreement = int(r.n), r.process, r.status, r.agreement
         k["cases"] += n
-        k[f"n_{p}"] += n
-        if p == Process.FACILITATED_IEP and s == "held":
+        k["n_" + p] += n
+        if p == fiep and s == "held":
             k["fiep_held"] += n
             if agreement in ("full", "partial", "none"):
-                k[f"fiep_{agreement}"] += n
-        elif p == Process.MEDIATION and s == "held":
+                k["fiep_" + agreement] += n
+        elif p == med and s == "held":
             k["med_held"] += n
-            k["med_agreements"] += n if agreement == "yes" else 0
-        elif p in (Process.DUE_PROCESS, Process.EXPEDITED):
-            rm = int(r["n_rm"] or 0)
+            if agreement == "yes":
+                k["med_agreements"] += n
+        elif p in dpc:
+            rm = int(r.n_rm or 0)
             k["resolution_meetings"] += rm
-            k["settlements"] += rm if r["settlement"] in (True, 1) else 0
+            if r.settlement in (True, 1):
+                k["settlements"] += rm
     return out
 
 
@@ -76,14 +81,14 @@ def _rates(row: dict) -> dict:
     return row
 
 
-def _school_groups(org_id: int, year: int) -> list[dict]:
+def _school_groups(org_id: int, year: int) -> list:
     c = aliased(AdrCase, name="c")
     keys = [c.school, c.process, c.status, c.agreement, c.settlement]
     stmt = (select(*keys, func.count().label("n"), _rm_sum(c).label("n_rm"),
                    func.sum(case((c.escalated.is_(True), 1), else_=0)).label("n_esc"),
                    func.sum(case((c.student_ref != "", 1), else_=0)).label("n_student"))
             .where(c.organization_id == org_id, c.school_year == year).group_by(*keys))
-    return [dict(r._mapping) for r in db.session.execute(stmt)]
+    return db.session.execute(stmt).all()
 
 
 def _histograms(org_id: int, year: int, column: str, school: str | None) -> dict:
@@ -115,9 +120,9 @@ def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     per_school = fold(groups, "school")
     escalation: dict = defaultdict(lambda: [0, 0])
     for g in groups:
-        if g["process"] == Process.FACILITATED_IEP and g["status"] == "held":
-            escalation[g["school"]][0] += int(g["n_student"] or 0)
-            escalation[g["school"]][1] += int(g["n_esc"] or 0)
+        if g.process == Process.FACILITATED_IEP and g.status == "held":
+            escalation[g.school][0] += int(g.n_student or 0)
+            escalation[g.school][1] += int(g.n_esc or 0)
     schools = []
     for name in sorted(per_school):
         row = per_school[name] | {"school": name}
@@ -148,7 +153,7 @@ def trends(org_id: int, last: int | None = None, span: int = TREND_YEARS) -> lis
             .where(c.organization_id == org_id).group_by(*keys))
     if last is not None:
         stmt = stmt.where(c.school_year.between(last - span + 1, last))
-    per_year = fold([dict(r._mapping) for r in db.session.execute(stmt)], "school_year")
+    per_year = fold(db.session.execute(stmt).all(), "school_year")
     return [_rates(per_year[y] | {"school_year": y, "year_label": school_year_label(y)})
             for y in sorted(per_year)]
 

@@ -31,14 +31,14 @@ def load(ctx) -> None:
     held = db.session.execute(db.select(AdrCase).where(
         AdrCase.organization_id == org.id, AdrCase.status == "held",
         AdrCase.process.in_((Process.FACILITATED_IEP.value, Process.MEDIATION.value)))
-        .order_by(AdrCase.id).limit(60)).scalars().all()
-    for case in held:
+        .order_by(AdrCase.id)).scalars().all()
+    for case in rng.sample(held, min(len(held), 90)):
         for token in services.create_invitations(case, rng.randint(1, 2)):
             inv = services.find_invitation(token)
             services.submit_survey(inv, {
                 "raised_concerns": rng.choice([2, 3, 3, 4, 4]),
                 "had_input": rng.choice([2, 3, 4, 4]),
-                "neutral_helpful": rng.choice([3, 4, 4, None]),
+                "neutral_helpful": rng.choice([2, 3, 4, 4, 4, None]),
                 "relationship_change": rng.choice(["improved", "improved", "unchanged",
                                                    "worse"]),
                 "use_again": rng.choice(["yes", "yes", "yes", "unsure", "no"])})

@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .models import AGREEMENT_LABELS, PROCESS_LABELS, STATUS_LABELS, Process
+from .models import PROCESS_LABELS, STATUS_LABELS, Process
 
 YES_NO = [SelectChoice("", "—"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -40,6 +40,8 @@ class CaseForm(FlaskForm):
     school = StringField("School", validators=[Optional(), Length(max=200)])
     student_ref = StringField("Student reference", validators=[Optional(), Length(max=64)],
                               description="Links later cases of the same student.")
+    family = LooseSelect("Family (optional)", choices=[SelectChoice("", "No family linked")],
+                         description="Link the case to a family kept in this app.")
     related_ref = StringField("Related case reference", validators=[Optional(), Length(max=64)],
                               description="The case this one arose from or relates to, e.g. the "
                                           "due process complaint a mediation is about.")
@@ -105,6 +107,7 @@ class CaseForm(FlaskForm):
             getattr(self, name).data = values.get(name)
         for name in ("settlement", "findings", "pending_hearing", "placement_changed"):
             getattr(self, name).data = yn(values.get(name))
+        self.family.data = str(case.family_id) if case.family_id else ""
         self.resolution_ended_on.data = case.resolution_ended_on
         self.hearing_on.data = case.hearing_on
 
@@ -162,6 +165,3 @@ class SurveyForm(FlaskForm):
                 "relationship_change": self.relationship_change.data or "",
                 "use_again": self.use_again.data or ""}
 
-
-__all__ = ["CaseForm", "ImportForm", "ConfirmForm", "ClosureForm", "InviteForm", "SurveyForm",
-           "AGREEMENT_LABELS"]

@@ -21,9 +21,11 @@ Counting rules (decided here, documented in README):
 - A mediation is "related to a due process complaint" when its related case is
   a due_process or expedited_due_process case.
 
-The computation is two steps: ``counts`` (SQL aggregates, one query) or
-``counts_from_rows`` (the same rules over plain rows, pure, used by tests as
-a second opinion), then ``build_table`` (pure).
+The computation: ``counts`` sends one GROUP BY (over the covering index
+ix_adr_cases_report, in index order, so the database aggregates while it
+scans) and folds the few grouped rows with the pure ``counts_from_groups``;
+``counts_from_rows`` applies the same rules row by row (pure, the tests' second
+opinion); ``build_table`` (pure) adds labels and the indicators.
 """
 
 from __future__ import annotations

@@ -105,14 +105,28 @@ def cases():
 
 def _apply_problems(form: CaseForm, problems) -> None:
     for column, message in problems:
-        name = "process_kind" if column == "process" else column
+        name = {"process": "process_kind", "family_id": "family"}.get(column, column)
         field = getattr(form, name, None) or form.case_ref
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
 
+def _family_choices(form: CaseForm) -> None:
+    from wtforms.fields.choices import SelectChoice
+
+    from ..families.models import Family
+
+    families = db.session.execute(access.scoped(Family).where(Family.archived_at.is_(None))
+                                  .order_by(Family.student_name).limit(2000)).scalars()
+    form.family.choices = [SelectChoice("", "No family linked")] + [
+        SelectChoice(str(f.id), f"{f.student_name} ({f.student_ref or 'no reference'})")
+        for f in families]
+
+
 def _extra(form: CaseForm) -> dict:
+    raw = form.family.data or ""
     return {"resolution_ended_on": form.resolution_ended_on.data,
-            "hearing_on": form.hearing_on.data}
+            "hearing_on": form.hearing_on.data,
+            "family_id": int(raw) if raw.isdigit() else None}
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -120,6 +134,7 @@ def _extra(form: CaseForm) -> dict:
 def case_new():
     """Add a case; the per-process rules are checked before anything is saved."""
     form = CaseForm()
+    _family_choices(form)
     if form.validate_on_submit():
         try:
             case = services.save_case(_org(), form.values(), **_extra(form))
@@ -155,6 +170,7 @@ def case_edit(case_id: int):
     """Change a case; the per-process rules are checked before anything is saved."""
     case = access.get_or_404(AdrCase, case_id)
     form = CaseForm()
+    _family_choices(form)
     if form.validate_on_submit():
         try:
             services.save_case(_org(), form.values(), case, **_extra(form))
@@ -275,9 +291,7 @@ def deadlines_page():
 def dashboard_page():
     """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
     year = _year_arg()
-    school = request.args.get("school")
-    data = dash.year_dashboard(_org(), year, school=school if school is not None and
-                               "school" in request.args and school != "" else None)
+    data = dash.year_dashboard(_org(), year, school=request.args.get("school") or None)
     trend = dash.trends(_org(), last=year)
     years = sorted(set(dash.years(_org())) | {year}, reverse=True)
     chart = {

@@ -30,34 +30,40 @@ def parse_date(text: str) -> date | None:
     return date.fromisoformat(text)
 
 
+_KINDS = tuple((c, "date" if c in DATE_COLUMNS else "yes_no" if c in YES_NO_COLUMNS
+                 else "notes" if c == "notes" else "text") for c in COLUMNS)
+_YES_NO = {"yes": True, "no": False}
+
+
 def parse(raw: dict[str, str]) -> tuple[dict, list[Problem]]:
     """Strings of one row -> typed values and the problems found, column by column."""
     problems: list[Problem] = []
     values: dict = {}
-    for column in COLUMNS:
-        text = (raw.get(column) or "").strip() if column != "notes" else (raw.get(column) or "")
-        if column in DATE_COLUMNS:
-            if not text:
-                values[column] = None
-                continue
+    get = raw.get
+    for column, kind in _KINDS:
+        text = get(column) or ""
+        if kind == "notes":
+            values[column] = text
+            continue
+        text = text.strip()
+        if kind == "text":
+            limit = TEXT_LIMITS.get(column)
+            if limit and len(text) > limit:
+                problems.append((column, f"is longer than {limit} characters"))
+            values[column] = text
+        elif not text:
+            values[column] = None
+        elif kind == "date":
             try:
                 values[column] = parse_date(text)
             except ValueError:
                 problems.append((column, f"'{text}' is not a date; write it as YYYY-MM-DD"))
                 values[column] = None
-        elif column in YES_NO_COLUMNS:
-            if not text:
-                values[column] = None
-            elif text.lower() in ("yes", "no"):
-                values[column] = text.lower() == "yes"
-            else:
-                problems.append((column, f"'{text}' must be yes or no"))
-                values[column] = None
         else:
-            limit = TEXT_LIMITS.get(column)
-            if limit and len(text) > limit:
-                problems.append((column, f"is longer than {limit} characters"))
-            values[column] = text
+            value = _YES_NO.get(text.lower())
+            if value is None:
+                problems.append((column, f"'{text}' must be yes or no"))
+            values[column] = value
     seen = {column for column, _ in problems}
     problems += [p for p in check(values) if p[0] not in seen]
     return values, problems

@@ -189,3 +189,22 @@ def test_record_meeting_outcome_links_a_mediation_to_its_complaint(app, make_org
         org.id, process="mediation", held_on=date(2024, 9, 20), agreement="yes",
         related_ref="DPC-1", student_ref="S1")
     assert case.related.case_ref == "DPC-1" and case.case_ref == "MTG-2024-09-20-1"
+
+
+def test_form_links_a_family_of_the_same_organization_only(app, client, signed_in, make_org):
+    user = signed_in("facilitator")
+    mine = Family(organization_id=user.organization_id, student_name="Mia Chen",
+                  student_ref="S9")
+    theirs = Family(organization_id=make_org().id, student_name="Other", student_ref="S9")
+    db.session.add_all([mine, theirs])
+    db.session.commit()
+    page = client.get("/adr/cases/new").get_data(as_text=True)
+    assert "Mia Chen (S9)" in page and "Other" not in page
+    assert post_form(client, "/adr/cases/new", FORM | {"family": str(mine.id)}).status_code == 302
+    case = db.session.execute(db.select(AdrCase).where(AdrCase.case_ref == "NEW-1")).scalar_one()
+    assert case.family_id == mine.id
+    assert "Mia Chen" in client.get(f"/adr/cases/{case.id}").get_data(as_text=True)
+    html = post_form(client, "/adr/cases/new", FORM | {"case_ref": "NEW-2",
+                                                       "family": str(theirs.id)}).get_data(
+        as_text=True)
+    assert "names no family in this organization" in html

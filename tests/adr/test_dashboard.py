@@ -175,7 +175,9 @@ def test_fold_counts_grouped_rows():
         {"school": "B", "process": "expedited_due_process", "status": "pending",
          "agreement": "", "settlement": None, "n": 5, "n_rm": 0},
     ]
-    out = dashboard.fold(rows, "school")
+    from types import SimpleNamespace
+
+    out = dashboard.fold([SimpleNamespace(**r) for r in rows], "school")
     assert (out["A"]["cases"], out["A"]["fiep_full"], out["A"]["med_held"],
             out["A"]["med_agreements"]) == (5, 3, 2, 0)
     assert (out["B"]["resolution_meetings"], out["B"]["settlements"],

@@ -76,6 +76,13 @@ def _year_arg(default_latest: bool = True) -> int | None:
 
 # Cases ------------------------------------------------------------------------------------
 
+@bp.get("/")
+@login_required
+def start():
+    """The dispute-resolution area starts at the list of cases."""
+    return redirect(url_for("adr.cases"))
+
+
 @bp.get("/cases")
 @login_required
 def cases():

@@ -165,3 +165,22 @@ def test_database_url_selects_postgresql(tmp_path, monkeypatch):
     app = Flask("x", instance_path=str(tmp_path))
     configure(app)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_navigation_fits_the_role(client, signed_in):
+    signed_in(role="advocate")
+    html = client.get("/").get_data(as_text=True)
+    assert ">Records</a>" in html and ">Families</a>" in html
+    for hidden in (">Meetings</a>", ">Dispute resolution</a>", ">Capacity plans</a>"):
+        assert hidden not in html, hidden
+
+
+def test_navigation_for_district_roles(app, make_user):
+    from helpers import sign_in
+
+    for role in ("facilitator", "analyst", "admin"):
+        c = app.test_client()
+        sign_in(c, make_user(role=role).email)
+        html = c.get("/").get_data(as_text=True)
+        for shown in (">Meetings</a>", ">Dispute resolution</a>", ">Capacity plans</a>"):
+            assert shown in html, (role, shown)

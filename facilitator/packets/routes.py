@@ -95,12 +95,7 @@ def index():
 @login_required
 def documents(family_id):
     """A family's documents, newest record first, with the upload form."""
-    family = _family(family_id)
-    docs = db.session.execute(
-        access.scoped(Document).where(Document.family_id == family.id)
-        .order_by(Document.doc_date.desc().nulls_last(), Document.id.desc())).scalars().all()
-    return render_template("packets/documents.html", family=family, docs=docs,
-                           form=UploadForm(), limit=_human_size(services.max_upload_bytes()))
+    return _documents_page(_family(family_id), UploadForm())
 
 
 @bp.post("/families/<int:family_id>/documents")
@@ -111,11 +106,11 @@ def upload(family_id):
     form = UploadForm()
     limit = services.max_upload_bytes()
     if not form.validate_on_submit():
-        return _documents_again(family, form), 400
+        return _documents_page(family, form), 400
     files = [f for f in form.files.data if f and f.filename]
     if len(files) > services.max_upload_files():
         form.files.errors = [f"Send at most {services.max_upload_files()} files at once."]
-        return _documents_again(family, form), 400
+        return _documents_page(family, form), 400
     received: list[services.Received] = []
     try:
         for fs in files:
@@ -128,7 +123,7 @@ def upload(family_id):
     except services.UploadRefused as exc:
         _discard(received)
         form.files.errors = [f"“{exc.filename}”: {exc.reason} Nothing was added."]
-        return _documents_again(family, form), 400
+        return _documents_page(family, form), 400
     docs = services.add_documents(
         family, received, doc_type=form.doc_type.data, doc_date=form.doc_date.data,
         source=form.source.data, description=form.description.data, tags=form.tags.data,
@@ -143,12 +138,14 @@ def _discard(received) -> None:
         storage.discard(r.tmp)
 
 
-def _documents_again(family, form):
-    docs = db.session.execute(
-        access.scoped(Document).where(Document.family_id == family.id)
-        .order_by(Document.doc_date.desc().nulls_last(), Document.id.desc())).scalars().all()
-    return render_template("packets/documents.html", family=family, docs=docs, form=form,
-                           limit=_human_size(services.max_upload_bytes()))
+def _documents_page(family, form):
+    """The documents list, a page at a time, newest record first, with the upload form."""
+    stmt = (access.scoped(Document).where(Document.family_id == family.id)
+            .order_by(Document.doc_date.desc().nulls_last(), Document.id.desc()))
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("packets/documents.html", family=family, docs=page.items, page=page,
+                           form=form, limit=_human_size(services.max_upload_bytes()))
+
 
 
 @bp.route("/families/<int:family_id>/documents/<int:doc_id>", methods=["GET", "POST"])

@@ -226,3 +226,17 @@ def test_readers_of_the_org_read_but_cannot_upload(client, signed_in, make_org, 
                              "files": [(io.BytesIO(sample.pdf()), "a.pdf")]},
                        content_type="multipart/form-data")
     assert resp.status_code == 403
+
+
+def test_long_document_list_is_paged(client, advocate, make_family, app):
+    app.config["PAGE_SIZE"] = 3
+    fam = make_family(advocate.organization)
+    files = [(f"note-{i}.txt", f"Note number {i}\n".encode()) for i in range(5)]
+    assert _upload(client, fam, files).status_code == 302
+    first = client.get(f"/records/families/{fam.id}/documents").get_data(as_text=True)
+    second = client.get(f"/records/families/{fam.id}/documents?page=2").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    shown = [f"note-{i}" for i in range(5)]
+    on_first = {t for t in shown if f">{t}</a>" in first}
+    on_second = {t for t in shown if f">{t}</a>" in second}
+    assert len(on_first) == 3 and len(on_second) == 2 and not on_first & on_second

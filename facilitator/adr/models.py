@@ -148,7 +148,8 @@ class AdrCase(db.Model):
     related_id: Mapped[int | None] = mapped_column(
         ForeignKey("adr_cases.id", ondelete="SET NULL"), index=True)
     #: The meeting held in the app that this case records (meetings feature).
-    meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
     #: Process-specific: pending, held, adjudicated, report_issued or withdrawn.
     status: Mapped[str] = mapped_column(String(20), default="pending")
     #: The day a facilitated IEP meeting or mediation session was held.

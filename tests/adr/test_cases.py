@@ -146,14 +146,22 @@ def test_record_meeting_outcome_creates_then_updates(app, make_org):
     family = Family(organization_id=org.id, student_name="Ada", student_ref="S1", school="Oak")
     db.session.add(family)
     db.session.commit()
+    from datetime import UTC, datetime
+
+    from facilitator.meetings.services import create_meeting
+
+    meeting = create_meeting(family, {"kind": "facilitated_iep", "duration_minutes": 60,
+                                      "starts_at": datetime(2024, 9, 20, 16, tzinfo=UTC)})
+    db.session.commit()
     case = services.record_meeting_outcome(
         org.id, process="facilitated_iep", held_on=None, agreement=None, student_ref="S1",
-        school="Oak", family_id=family.id, meeting_id=77, received_on=date(2024, 9, 1))
+        school="Oak", family_id=family.id, meeting_id=meeting.id, received_on=date(2024, 9, 1))
     db.session.commit()
-    assert (case.case_ref, case.status, case.family_id) == ("MTG-77", "pending", family.id)
+    assert (case.case_ref, case.status, case.family_id) == (f"MTG-{meeting.id}", "pending",
+                                                            family.id)
     again = services.record_meeting_outcome(
         org.id, process="facilitated_iep", held_on=date(2024, 9, 20), agreement="partial",
-        student_ref="S1", school="Oak", family_id=family.id, meeting_id=77)
+        student_ref="S1", school="Oak", family_id=family.id, meeting_id=meeting.id)
     db.session.commit()
     assert again.id == case.id
     assert (again.status, again.agreement, again.held_on, again.closed_on) == \

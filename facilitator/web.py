@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -52,6 +52,25 @@ def render_error(code: int, message: str | None = None):
     text = text.format(limit=_human_size(limit))
     return render_template("errors/error.html", code=code, title=title,
                            text=message or text), code
+
+
+SEARCHES = "searches"
+
+
+def remember_search(name: str, text: str) -> None:
+    """Keep a list's search text in the session, not the URL.
+
+    Searches are mostly children's names: in a URL they would land in server
+    logs, browser history and proxies. The session ends at sign-out.
+    """
+    searches = dict(session.get(SEARCHES, {}))
+    searches[name] = (text or "").strip()[:100]
+    session[SEARCHES] = searches
+
+
+def remembered_search(name: str) -> str:
+    """The search text last sent for the list ``name`` ("" when none)."""
+    return session.get(SEARCHES, {}).get(name, "")
 
 
 def aria_attrs(field, described: list[str]) -> dict:

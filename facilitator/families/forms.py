@@ -44,10 +44,7 @@ class FamilyForm(FlaskForm):
 
 
 class FamilySearchForm(FlaskForm):
-    """The GET search box on the families list (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
+    """The search box on the families list; sent by POST so names stay out of URLs."""
 
     q = StringField("Search by student, reference or school",
                     validators=[Optional(), Length(max=100)])

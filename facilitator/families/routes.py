@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..extensions import db
+from ..web import remember_search, remembered_search
 from .forms import ConfirmForm, ContactForm, FamilyForm, FamilySearchForm, TipForm
 from .models import Contact, Family, TipEntry
 from .services import (
@@ -54,15 +55,26 @@ def _child_or_404(model, ident, family: Family):
 @login_required
 def index():
     """All families of the organization, searchable, a page at a time."""
-    form = FamilySearchForm(request.args)
-    form.validate()
-    q = form.q.data if not form.q.errors else None
-    stmt = search_families(access.scoped(Family), q, bool(form.archived.data)).options(
+    archived = request.args.get("archived") == "y"
+    q = remembered_search("families")
+    form = FamilySearchForm(formdata=None, q=q, archived=archived)
+    stmt = search_families(access.scoped(Family), q or None, archived).options(
         selectinload(Family.contacts))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    args = {k: v for k, v in {"q": q, "archived": "y" if form.archived.data else None}.items()
-            if v}
+    args = {"archived": "y"} if archived else {}
     return render_template("families/index.html", page=page, form=form, args=args)
+
+
+@bp.post("/")
+@login_required
+def search():
+    """Search the families list; the text is kept in the session, not the URL."""
+    form = FamilySearchForm()
+    if form.validate_on_submit():
+        remember_search("families", form.q.data or "")
+    else:
+        flash("Search text can be at most 100 characters.", "error")
+    return redirect(url_for("families.index", archived="y" if form.archived.data else None))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from ..auth.models import Role, User
 from ..content import PHASES
 from ..extensions import db
 from ..families.models import Family
+from ..web import remember_search, remembered_search
 from . import services
 from .forms import (
     ConfirmForm,
@@ -85,7 +86,7 @@ def index():
     """The organization's meetings: today, upcoming, past; searchable by student."""
     when = request.args.get("when", "upcoming")
     when = when if when in WHEN else "upcoming"
-    q = (request.args.get("q") or "").strip()[:100]
+    q = remembered_search("meetings")
     stmt = access.scoped(Meeting).join(Meeting.family).options(
         contains_eager(Meeting.family), selectinload(Meeting.facilitator))
     start, end = services.local_today_bounds()
@@ -101,9 +102,18 @@ def index():
     if q:
         stmt = stmt.where(func.lower(Family.student_name).like(f"%{q.lower()}%"))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    args = {"when": when, **({"q": q} if q else {})}
     return render_template("meetings/index.html", page=page, when=when, whens=WHEN, q=q,
-                           args=args)
+                           args={"when": when}, search_form=ConfirmForm())
+
+
+@bp.post("/meetings/")
+@login_required
+def search():
+    """Search meetings by student; the text is kept in the session, not the URL."""
+    if ConfirmForm().validate_on_submit():
+        remember_search("meetings", request.form.get("q", ""))
+    when = request.form.get("when", "upcoming")
+    return redirect(url_for("meetings.index", when=when if when in WHEN else "upcoming"))
 
 
 @bp.route("/families/<int:family_id>/meetings/new", methods=["GET", "POST"])

@@ -80,8 +80,12 @@ def restrict(stmt: Select, model: type, org_id: int | None = None) -> Select:
     return stmt.where(model.organization_id == org)  # type: ignore[attr-defined]
 
 
-def get_or_404(model: type[T], ident: Any, org_id: int | None = None) -> T:
-    """One record of the current organization, or 404 (also for other organizations)."""
+def get_or_404(model: type[T], ident: Any, org_id: int | None = None, **parent: Any) -> T:
+    """One record of the current organization, or 404 (also for other organizations).
+
+    ``parent`` names the record it must hang under, e.g. ``family_id=family.id``
+    for a tip loaded under ``/families/<id>/``: another parent's record is a 404 too.
+    """
     try:
         ident = int(ident)
     except (TypeError, ValueError):
@@ -89,6 +93,8 @@ def get_or_404(model: type[T], ident: Any, org_id: int | None = None) -> T:
     obj = db.session.get(model, ident)
     org = current_org_id() if org_id is None else org_id
     if obj is None or obj.organization_id != org:  # type: ignore[attr-defined]
+        abort(404)
+    if any(getattr(obj, attr) != value for attr, value in parent.items()):
         abort(404)
     return obj
 

@@ -35,10 +35,15 @@ ERROR_TEXT = {
 }
 
 
-def _human_size(n: int) -> str:
+def human_size(n: float) -> str:
+    """A size people read: "536 bytes", "36 KB", "1.5 MB", "25 MB"."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
-            return f"{n:g} {unit}" if unit == "bytes" else f"{n:.0f} {unit}"
+            if unit == "bytes":
+                return f"{n:g} bytes"
+            if unit == "KB":
+                return f"{n:.0f} KB"
+            return f"{n:.1f}".rstrip("0").rstrip(".") + f" {unit}"
         n /= 1024
     return str(n)
 
@@ -49,7 +54,7 @@ def render_error(code: int, message: str | None = None):
     from flask import current_app
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    text = text.format(limit=_human_size(limit))
+    text = text.format(limit=human_size(limit))
     return render_template("errors/error.html", code=code, title=title,
                            text=message or text), code
 
@@ -130,6 +135,7 @@ def init_app(app: Flask) -> None:
         return render_error(500)
 
     app.add_template_global(aria_attrs)
+    app.add_template_filter(human_size, "filesize")
 
     @app.context_processor
     def helpers():

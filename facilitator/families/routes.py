@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -43,12 +42,6 @@ def _form_data(form, fields) -> dict:
     return {name: form[name].data for name in fields}
 
 
-def _child_or_404(model, ident, family: Family):
-    """A contact or tip of this family (another family's id is a 404)."""
-    obj = access.get_or_404(model, ident)
-    if obj.family_id != family.id:
-        abort(404)
-    return obj
 
 
 @bp.get("/")
@@ -172,7 +165,7 @@ def contact_new(family_id: int):
 def contact_edit(family_id: int, contact_id: int):
     """Change a contact."""
     family = access.get_or_404(Family, family_id)
-    contact = _child_or_404(Contact, contact_id, family)
+    contact = access.get_or_404(Contact, contact_id, family_id=family.id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         save_contact(family, _form_data(form, CONTACT_FIELDS), contact)
@@ -188,7 +181,7 @@ def contact_edit(family_id: int, contact_id: int):
 def contact_delete(family_id: int, contact_id: int):
     """Remove a contact (the page asked first)."""
     family = access.get_or_404(Family, family_id)
-    contact = _child_or_404(Contact, contact_id, family)
+    contact = access.get_or_404(Contact, contact_id, family_id=family.id)
     if ConfirmForm().validate_on_submit():
         remove_contact(contact)
         db.session.commit()
@@ -215,7 +208,7 @@ def tip_new(family_id: int):
 def tip_edit(family_id: int, tip_id: int):
     """Change a tip-file entry."""
     family = access.get_or_404(Family, family_id)
-    tip = _child_or_404(TipEntry, tip_id, family)
+    tip = access.get_or_404(TipEntry, tip_id, family_id=family.id)
     form = TipForm(obj=tip)
     if form.validate_on_submit():
         update_tip(tip, form.kind.data, form.text.data)
@@ -230,7 +223,7 @@ def tip_edit(family_id: int, tip_id: int):
 def tip_delete(family_id: int, tip_id: int):
     """Ask, then remove a tip-file entry."""
     family = access.get_or_404(Family, family_id)
-    tip = _child_or_404(TipEntry, tip_id, family)
+    tip = access.get_or_404(TipEntry, tip_id, family_id=family.id)
     form = ConfirmForm()
     if form.validate_on_submit():
         remove_tip(tip)

@@ -50,10 +50,8 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def _label(labels: dict, value: str) -> str:
-    for key, label in labels.items():
-        if key == value:
-            return label
-    return value
+    # StrEnum keys hash and compare as their strings.
+    return labels.get(value, value)
 
 
 class Meeting(db.Model):

@@ -69,11 +69,6 @@ def _kind_or_404(kind: str) -> ChildKind:
     return CHILD_KINDS[kind]
 
 
-def _child_or_404(meeting: Meeting, spec: ChildKind, item_id: int):
-    obj = access.get_or_404(spec.model, item_id)
-    if obj.meeting_id != meeting.id:
-        abort(404)
-    return obj
 
 
 def _siblings(meeting: Meeting, spec: ChildKind) -> list:
@@ -117,7 +112,7 @@ def child_edit(meeting_id: int, kind: str, item_id: int):
     """Change one record of the meeting."""
     meeting = access.get_or_404(Meeting, meeting_id)
     spec = _kind_or_404(kind)
-    obj = _child_or_404(meeting, spec, item_id)
+    obj = access.get_or_404(spec.model, item_id, meeting_id=meeting.id)
     form = spec.form(obj=obj)
     if form.validate_on_submit():
         _fill(obj, form)
@@ -135,7 +130,7 @@ def child_delete(meeting_id: int, kind: str, item_id: int):
     """Remove one record of the meeting (the page asked first)."""
     meeting = access.get_or_404(Meeting, meeting_id)
     spec = _kind_or_404(kind)
-    obj = _child_or_404(meeting, spec, item_id)
+    obj = access.get_or_404(spec.model, item_id, meeting_id=meeting.id)
     if ConfirmForm().validate_on_submit():
         db.session.delete(obj)
         db.session.commit()
@@ -151,7 +146,7 @@ def child_move(meeting_id: int, kind: str, item_id: int):
     spec = _kind_or_404(kind)
     if not spec.positioned:
         abort(404)
-    obj = _child_or_404(meeting, spec, item_id)
+    obj = access.get_or_404(spec.model, item_id, meeting_id=meeting.id)
     direction = request.form.get("direction")
     if ConfirmForm().validate_on_submit() and direction in ("up", "down"):
         services.move(obj, _siblings(meeting, spec), direction)

@@ -27,7 +27,7 @@ from .models import (
     Document,
     Packet,
 )
-from .routes import _attachment, _child, _family, bp
+from .routes import _attachment, _family, bp
 from .timeline import decision_log, family_timeline
 
 # --- packets -----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def packets(family_id):
 def packet(family_id, packet_id):
     """A packet: its narrative, the documents in it and their order, and its files."""
     family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
+    pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     form = PacketEditForm(obj=pkt)
     if request.method == "POST":
         if not access.can("edit_records"):
@@ -89,8 +89,17 @@ def _ordered_documents(family, pkt) -> list[Document]:
     """Documents ticked on the packet page, sorted by the order numbers typed in."""
     chosen = []
     current = {item.document_id: item.position for item in pkt.items}
-    for raw in request.form.getlist("include"):
-        doc = _child(Document, raw, family)
+    raw_ids = request.form.getlist("include")
+    if not all(raw.isdigit() for raw in raw_ids):
+        abort(404)
+    ids = {int(raw) for raw in raw_ids}
+    # One query for all ticked documents (a packet may hold hundreds); any id that
+    # is not this family's is a 404, as one by one.
+    docs = db.session.execute(access.scoped(Document).where(
+        Document.family_id == family.id, Document.id.in_(ids))).scalars().all()
+    if len(docs) != len(ids):
+        abort(404)
+    for doc in docs:
         try:
             order = float(request.form.get(f"order-{doc.id}", "") or 10_000)
         except ValueError:
@@ -121,7 +130,7 @@ def _status(pkt: Packet) -> dict:
 def packet_status(family_id, packet_id):
     """Build progress as JSON, polled by the packet page."""
     family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
+    pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     return jsonify(_status(pkt))
 
 
@@ -130,7 +139,7 @@ def packet_status(family_id, packet_id):
 def build_packet(family_id, packet_id):
     """Start building the packet's files in the background."""
     family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
+    pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if services.is_building(pkt):
@@ -162,7 +171,7 @@ def packet_file(family_id, packet_id, kind):
     if kind not in DOWNLOADS:
         abort(404)
     family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
+    pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     attr, ext, mimetype = DOWNLOADS[kind]
     key = getattr(pkt, attr)
     if not key:
@@ -180,7 +189,7 @@ def packet_file(family_id, packet_id, kind):
 def delete_packet(family_id, packet_id):
     """Delete a packet and its built files (the documents stay)."""
     family = _family(family_id)
-    pkt = _child(Packet, packet_id, family)
+    pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if services.is_building(pkt):

@@ -20,7 +20,7 @@ from .. import access
 from ..db import begin_write
 from ..extensions import db
 from ..families.models import Family
-from ..web import _human_size, render_error
+from ..web import human_size, render_error
 from . import build, providers, services, storage  # noqa: F401 - providers registers itself
 from .forms import (
     ConfirmForm,
@@ -40,12 +40,6 @@ def _family(family_id) -> Family:
     return access.get_or_404(Family, family_id)
 
 
-def _child(model, ident, family: Family):
-    """A record of this family (404 when it belongs to another family or organization)."""
-    obj = access.get_or_404(model, ident)
-    if obj.family_id != family.id:
-        abort(404)
-    return obj
 
 
 def _upload_request_limit():
@@ -66,7 +60,7 @@ def _install_upload_limit(state) -> None:
 @bp.errorhandler(413)
 def _too_large(exc):
     return render_error(413, (
-        f"Each file can be at most {_human_size(services.max_upload_bytes())}, and at most "
+        f"Each file can be at most {human_size(services.max_upload_bytes())}, and at most "
         f"{services.max_upload_files()} files can be sent at once. Send fewer or smaller files."))
 
 
@@ -118,7 +112,7 @@ def upload(family_id):
     except storage.TooLarge:
         _discard(received)
         name = services.safe_filename(fs.filename or "")
-        return render_error(413, f"“{name}” is larger than the limit of {_human_size(limit)} "
+        return render_error(413, f"“{name}” is larger than the limit of {human_size(limit)} "
                                  "a file. Nothing was added. Send a smaller file, or split it.")
     except services.UploadRefused as exc:
         _discard(received)
@@ -144,7 +138,7 @@ def _documents_page(family, form):
             .order_by(Document.doc_date.desc().nulls_last(), Document.id.desc()))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("packets/documents.html", family=family, docs=page.items, page=page,
-                           form=form, limit=_human_size(services.max_upload_bytes()))
+                           form=form, limit=human_size(services.max_upload_bytes()))
 
 
 
@@ -153,7 +147,7 @@ def _documents_page(family, form):
 def document(family_id, doc_id):
     """One document's details, who downloaded it, and (for editors) its edit form."""
     family = _family(family_id)
-    doc = _child(Document, doc_id, family)
+    doc = access.get_or_404(Document, doc_id, family_id=family.id)
     form = DocumentEditForm(obj=doc)
     if request.method == "POST":
         if not access.can("edit_records"):
@@ -178,7 +172,7 @@ def download(family_id, doc_id):
     """The file itself, as an attachment; the download is recorded."""
     begin_write()
     family = _family(family_id)
-    doc = _child(Document, doc_id, family)
+    doc = access.get_or_404(Document, doc_id, family_id=family.id)
     from .filetypes import BY_KEY
 
     path = storage.path_for(doc.storage_key)
@@ -202,7 +196,7 @@ def _attachment(path, name: str, mimetype: str):
 def delete_document(family_id, doc_id):
     """Delete the document and its file (the page asks for confirmation first)."""
     family = _family(family_id)
-    doc = _child(Document, doc_id, family)
+    doc = access.get_or_404(Document, doc_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     title = doc.title

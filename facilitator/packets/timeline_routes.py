@@ -28,7 +28,7 @@ from .models import (
     ManualDecision,
     TimelineEvent,
 )
-from .routes import _child, _family, bp
+from .routes import _family, bp
 from .timeline import days_waiting, decision_log, family_timeline
 
 # --- timeline --------------------------------------------------------------------------
@@ -63,9 +63,10 @@ def timeline(family_id):
         if not access.can("edit_records"):
             abort(403)
         if form.validate_on_submit():
-            responds_to = (_child(TimelineEvent, form.responds_to.data, family)
+            mine = {"family_id": family.id}
+            responds_to = (access.get_or_404(TimelineEvent, form.responds_to.data, **mine)
                            if form.responds_to.data else None)
-            docs = [_child(Document, d, family) for d in form.documents.data or []]
+            docs = [access.get_or_404(Document, d, **mine) for d in form.documents.data or []]
             services.add_event(family, event_date=form.event_date.data, kind=form.kind.data,
                                description=form.description.data, responds_to=responds_to,
                                documents=docs)
@@ -84,7 +85,7 @@ def timeline(family_id):
 def delete_event(family_id, event_id):
     """Remove a hand-entered timeline event."""
     family = _family(family_id)
-    event = _child(TimelineEvent, event_id, family)
+    event = access.get_or_404(TimelineEvent, event_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.delete_event(event)
@@ -119,7 +120,7 @@ def decisions(family_id):
 def delete_decision(family_id, decision_id):
     """Remove a hand-made decision-log entry."""
     family = _family(family_id)
-    decision = _child(ManualDecision, decision_id, family)
+    decision = access.get_or_404(ManualDecision, decision_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.delete_decision(decision)

@@ -60,12 +60,6 @@ def _owner_from(value: str | None) -> User | None:
     return access.get_or_404(User, value)
 
 
-def _child(model, plan: ActionPlan, ident: int):
-    """A target, activity or progress entry of this plan (404 when it belongs elsewhere)."""
-    child = access.get_or_404(model, ident)
-    if child.plan_id != plan.id:
-        abort(404)
-    return child
 
 
 def _docx(data: bytes, name: str):
@@ -278,7 +272,7 @@ def target_edit(plan_id: int, target_id: int):
 
 def _target_form(plan_id: int, target_id: int | None):
     plan = access.get_or_404(ActionPlan, plan_id)
-    target = _child(PerformanceTarget, plan, target_id) if target_id else None
+    target = access.get_or_404(PerformanceTarget, target_id, plan_id=plan.id) if target_id else None
     form = TargetForm(obj=target if request.method == "GET" else None)
     if form.validate_on_submit():
         saved = services.save_target(plan, target, form.statement.data, form.by_when.data,
@@ -309,7 +303,8 @@ def activity_edit(plan_id: int, activity_id: int):
 
 def _activity_form(plan_id: int, activity_id: int | None):
     plan = access.get_or_404(ActionPlan, plan_id)
-    activity = _child(PlanActivity, plan, activity_id) if activity_id else None
+    activity = (access.get_or_404(PlanActivity, activity_id, plan_id=plan.id)
+                if activity_id else None)
     form = ActivityForm(obj=activity if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -357,7 +352,7 @@ _CHILD_MODELS = {"targets": PerformanceTarget, "activities": PlanActivity,
 def child_delete(plan_id: int, kind: str, child_id: int):
     """Delete a target, an activity or a progress entry."""
     plan = access.get_or_404(ActionPlan, plan_id)
-    child = _child(_CHILD_MODELS[kind], plan, child_id)
+    child = access.get_or_404(_CHILD_MODELS[kind], child_id, plan_id=plan.id)
     if ConfirmForm().validate_on_submit():
         services.delete_child(plan, child)
         db.session.commit()

@@ -125,6 +125,10 @@ def test_access_scoping_helpers(app, make_user, make_org):
         for bad in (ub.id, "abc", None, 10**9):
             with pytest.raises(NotFound):
                 access.get_or_404(User, bad)
+        # A record under the wrong parent is a 404 as well.
+        assert access.get_or_404(User, ua.id, organization_id=a.id, role=ua.role) is ua
+        with pytest.raises(NotFound):
+            access.get_or_404(User, ua.id, role="someone-else")
 
 
 def test_role_capabilities():

@@ -209,17 +209,5 @@ def ics(meeting_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.after_app_request
-def clear_drafts_on_sign_out(response):
-    """Signing out also tells the browser to drop what it stored (unsent notes drafts).
-
-    meeting-notes.js removes the drafts itself when the sign-out form is sent; this
-    header covers a sign-out from a page that did not load it.
-    """
-    if request.endpoint == "auth.logout" and request.method == "POST":
-        response.headers["Clear-Site-Data"] = '"storage"'
-    return response
-
-
 # Views kept in their own modules, registered on this blueprint.
 from . import checklist_routes, closing, live_routes, record_routes, summary  # noqa: E402,F401

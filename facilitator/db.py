@@ -62,10 +62,10 @@ def _begin_statement() -> str:
     """
     from flask import current_app, g, has_app_context, has_request_context, request
 
-    if has_request_context():
-        if request.method in SAFE_METHODS and not g.get("_db_writes"):
-            return "BEGIN"
+    if has_app_context() and g.get("_db_writes"):
         return "BEGIN IMMEDIATE"
+    if has_request_context():
+        return "BEGIN" if request.method in SAFE_METHODS else "BEGIN IMMEDIATE"
     if has_app_context():
         return current_app.config.get("SQLITE_BEGIN_OUTSIDE_REQUESTS", "BEGIN IMMEDIATE")
     return "BEGIN IMMEDIATE"
@@ -79,7 +79,8 @@ def _sqlite_begin(conn) -> None:
 
 
 def begin_write() -> None:
-    """Call at the start of a GET view that writes (a recorded download, say)."""
+    """Call at the start of a GET view that writes (a recorded download, say), or of a
+    background job's app context: its transactions then begin IMMEDIATE."""
     from flask import g
 
     from .extensions import db

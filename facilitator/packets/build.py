@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..db import utcnow
+from ..db import begin_write, utcnow
 from ..extensions import db
 from . import storage
 from .builders import Exhibit, PacketContent, build_docx, build_pdf, build_zip, find_soffice
@@ -70,6 +70,7 @@ def start(app: Flask, packet_id: int, timeline, decisions) -> threading.Thread:
 
     def target():
         with app.app_context():
+            begin_write()  # the build reads, then writes progress: take the lock up front
             try:
                 run_build(packet_id, timeline, decisions)
             finally:

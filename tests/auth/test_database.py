@@ -80,3 +80,17 @@ def test_migrations_build_the_same_schema_as_the_models(app, tmp_path):
                 conn, opts={"compare_type": True}), db.metadata)
         db.engine.dispose()
     assert diff == [], diff
+
+
+def test_begin_write_makes_a_background_job_take_the_write_lock_up_front(app):
+    from facilitator.db import _begin_statement, begin_write
+
+    with app.app_context():  # a background job's own context, no request
+        app.config["SQLITE_BEGIN_OUTSIDE_REQUESTS"] = "BEGIN"
+        assert _begin_statement() == "BEGIN"
+        begin_write()
+        assert _begin_statement() == "BEGIN IMMEDIATE"
+    with app.test_request_context("/", method="GET"):
+        assert _begin_statement() == "BEGIN"
+    with app.test_request_context("/", method="POST"):
+        assert _begin_statement() == "BEGIN IMMEDIATE"

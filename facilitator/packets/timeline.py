@@ -32,9 +32,16 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import EVENT_KIND_LABELS, EventKind, ManualDecision, TimelineEvent
+from .models import (
+    EVENT_KIND_LABELS,
+    EventKind,
+    ManualDecision,
+    TimelineEvent,
+    TimelineEventDocument,
+)
 
 SAME_DAY_ORDER = (EventKind.CONCERN, EventKind.REQUEST, EventKind.MEETING, EventKind.EVALUATION,
                   EventKind.DISTRICT_RESPONSE, EventKind.SERVICES_CHANGED, EventKind.FILING,
@@ -105,6 +112,7 @@ def _manual_events(family) -> Iterable[TimelineEntry]:
         db.select(TimelineEvent)
         .where(TimelineEvent.family_id == family.id,
                TimelineEvent.organization_id == family.organization_id)
+        .options(selectinload(TimelineEvent.links).selectinload(TimelineEventDocument.document))
     ).scalars()
     for e in events:
         yield TimelineEntry(
@@ -142,7 +150,8 @@ def family_timeline(family) -> list[TimelineEntry]:
     none answers the oldest concern or request still open before it. The gap
     in days is set on both sides.
     """
-    entries = _collect([_manual_events, *TIMELINE_PROVIDERS], family)
+    # The advocate's own entries are never skipped; only other features' may be.
+    entries = [*_manual_events(family), *_collect(TIMELINE_PROVIDERS, family)]
     # On one day: what was raised, then the meeting or evaluation, then the answer.
     kind_order = {k.value: i for i, k in enumerate(SAME_DAY_ORDER)}
     entries.sort(key=lambda e: (e.date, kind_order.get(e.kind, 99), e.description))
@@ -175,6 +184,6 @@ def days_waiting(entry: TimelineEntry, today: date) -> int | None:
 
 def decision_log(family) -> list[DecisionEntry]:
     """Decisions from meetings (providers) and by hand, oldest first."""
-    entries = _collect([_manual_decisions, *DECISION_PROVIDERS], family)
+    entries = [*_manual_decisions(family), *_collect(DECISION_PROVIDERS, family)]
     entries.sort(key=lambda d: (d.date, d.what))
     return entries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import web
@@ -10,15 +10,16 @@ from .config import configure
 from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
 
-# Each feature's blueprint, imported lazily so models register in this order.
+# Each feature's blueprint (or a function returning it with all its view modules
+# registered), imported lazily so models register in this order.
 BLUEPRINTS = (
     "facilitator.home:bp",
     "facilitator.auth.routes:bp",
     "facilitator.families.routes:bp",
-    "facilitator.meetings.routes:bp",
+    "facilitator.meetings:blueprint",
     "facilitator.adr.routes:bp",
     "facilitator.plans.routes:bp",
-    "facilitator.packets.routes:bp",
+    "facilitator.packets:blueprint",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -60,7 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
         import_module(module)
     for target in BLUEPRINTS:
         module, _, attr = target.partition(":")
-        app.register_blueprint(getattr(import_module(module), attr))
+        found = getattr(import_module(module), attr)
+        app.register_blueprint(found if isinstance(found, Blueprint) else found())
 
     from .cli import register as register_cli
 

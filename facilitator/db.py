@@ -1,10 +1,12 @@
-"""The declarative base, UTC time helper and the SQLite connection settings."""
+"""The database: the declarative base, the ``db`` extension object, the UTC time helper
+and the SQLite connection settings."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
 
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -23,6 +25,10 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: The Flask-SQLAlchemy extension (bound in create_app; re-exported by extensions.py).
+db = SQLAlchemy(model_class=Base)
 
 
 def utcnow() -> datetime:
@@ -82,8 +88,6 @@ def begin_write() -> None:
     """Call at the start of a GET view that writes (a recorded download, say), or of a
     background job's app context: its transactions then begin IMMEDIATE."""
     from flask import g
-
-    from .extensions import db
 
     g._db_writes = True
     if db.session().in_transaction():  # the session itself; the scoped proxy lacks it

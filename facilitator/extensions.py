@@ -4,12 +4,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from .db import Base
+from .db import db
 
-db = SQLAlchemy(model_class=Base)
+__all__ = ["csrf", "db", "limiter", "login_manager", "migrate"]
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate(render_as_batch=True, compare_type=True)

@@ -3,8 +3,6 @@ printable list, the organization's own items."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import (
     abort,
     flash,
@@ -30,32 +28,10 @@ from .models import (
     Meeting,
     OrgChecklistItem,
 )
-from .routes import _back, _counts, bp
 from .services import MeetingError
+from .views import back_url, bp, checklist_view, phase_counts
 
 # --- checklists ------------------------------------------------------------------------
-
-
-@dataclass
-class ChecklistRow:
-    item: services.EffectiveItem
-    progress: object
-    form: ChecklistItemForm
-
-
-def _checklist_view(meeting: Meeting, phase: str) -> dict:
-    progress = services.progress_by_key(meeting)
-    rows = []
-    for item in services.checklist_items(meeting.organization_id, phase):
-        p = progress.get(item.key)
-        form = ChecklistItemForm(formdata=None, item_key=item.key, done=bool(p and p.done),
-                                 note=p.note if p else "")
-        form.done.id = f"done-{item.key}"
-        form.note.id = f"note-{item.key}"
-        rows.append(ChecklistRow(item, p, form))
-    done = sum(1 for r in rows if r.progress and r.progress.done)
-    return {"phase": phase, "title": current_content().checklists[phase].title, "rows": rows,
-            "done": done, "total": len(rows)}
 
 
 @bp.post("/meetings/<int:meeting_id>/checklist/<phase>")
@@ -82,7 +58,7 @@ def checklist_item(meeting_id: int, phase: str):
         # Come back with the checklist open at the item just ticked.
         return redirect(url_for("meetings.live", meeting_id=meeting.id, checklist="open")
                         + f"#{anchor}")
-    return redirect(_back(meeting, default, anchor))
+    return redirect(back_url(meeting, default, anchor))
 
 
 @bp.get("/meetings/<int:meeting_id>/checklists/print")
@@ -91,7 +67,7 @@ def checklist_print(meeting_id: int):
     """All three checklists of a meeting, laid out for paper."""
     meeting = access.get_or_404(Meeting, meeting_id)
     return render_template("meetings/checklist_print.html", meeting=meeting,
-                           checklists=[_checklist_view(meeting, p) for p in PHASES])
+                           checklists=[checklist_view(meeting, p) for p in PHASES])
 
 
 @bp.get("/admin/checklists")
@@ -178,7 +154,7 @@ def prepare(meeting_id: int):
     return render_template(
         "meetings/prepare.html", meeting=meeting, family=meeting.family,
         groups=tips_by_kind(meeting.family), confirm=ConfirmForm(),
-        checklist=_checklist_view(meeting, "before"), counts=_counts(meeting))
+        checklist=checklist_view(meeting, "before"), counts=phase_counts(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>/tips-reviewed")

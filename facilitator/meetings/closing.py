@@ -16,7 +16,6 @@ from .. import access
 from ..extensions import db
 from ..families.models import TipKind
 from . import services
-from .checklist_routes import _checklist_view
 from .forms import (
     ReflectionForm,
     ReflectionTipForm,
@@ -27,8 +26,8 @@ from .models import (
     MeetingStatus,
 )
 from .outcomes import OutcomeError, OutcomeForm, outcome_choices, record_outcome
-from .routes import bp
 from .services import MeetingError
+from .views import bp, checklist_view
 
 
 @bp.post("/meetings/<int:meeting_id>/outcome")
@@ -71,7 +70,7 @@ def _after_context(meeting: Meeting, reflection_form=None, tip_form=None) -> dic
         what_did_not=r.what_did_not if r else "")
     tip_form = tip_form or ReflectionTipForm(
         formdata=None, kind=TipKind.OTHER.value, text=services.reflection_tip_text(meeting))
-    return {"meeting": meeting, "checklist": _checklist_view(meeting, "after"),
+    return {"meeting": meeting, "checklist": checklist_view(meeting, "after"),
             "reflection_form": reflection_form, "tip_form": tip_form,
             "status_form": StatusForm(status=meeting.status), "held": MeetingStatus.HELD,
             "outcome_form": OutcomeForm(meeting, formdata=None, outcome=meeting.outcome or None)}

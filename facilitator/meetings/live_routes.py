@@ -20,7 +20,6 @@ from ..content import current_content
 from ..db import begin_write
 from ..extensions import db
 from . import services
-from .checklist_routes import _checklist_view
 from .forms import (
     ActionItemForm,
     ConcernForm,
@@ -32,8 +31,8 @@ from .models import (
     Meeting,
     NoteVersion,
 )
-from .routes import bp
 from .services import MeetingError, NoteConflict
+from .views import bp, checklist_view
 
 # --- the live meeting ------------------------------------------------------------------
 
@@ -61,7 +60,7 @@ def live(meeting_id: int):
     situation_labels = {s.key: s.label for s in content.situations}
     return render_template(
         "meetings/live.html", meeting=meeting, note=note,
-        checklist=_checklist_view(meeting, "during"), prompts=prompts, all_prompts=content.prompts,
+        checklist=checklist_view(meeting, "during"), prompts=prompts, all_prompts=content.prompts,
         stages=content.stages, situations=content.situations, stage=stage,
         situation=situation, q=q, stage_labels=stage_labels, situation_labels=situation_labels,
         forms={"concerns": ConcernForm(formdata=None), "decisions": DecisionForm(formdata=None),

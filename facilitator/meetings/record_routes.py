@@ -36,7 +36,7 @@ from .models import (
     ParkingLotItem,
     Participant,
 )
-from .routes import _back, bp
+from .views import back_url, bp
 
 # --- the records of a meeting: one set of views for each kind ------------------------------
 
@@ -91,9 +91,9 @@ def child_new(meeting_id: int, kind: str):
         db.session.add(obj)
         db.session.commit()
         flash(f"The {spec.label} is added.", "success")
-        return redirect(_back(meeting, spec.page, spec.anchor))
+        return redirect(back_url(meeting, spec.page, spec.anchor))
     return render_template("meetings/item_form.html", meeting=meeting, form=form, spec=spec,
-                           kind=kind, item=None, back=_back(meeting, spec.page, spec.anchor))
+                           kind=kind, item=None, back=back_url(meeting, spec.page, spec.anchor))
 
 
 def _fill(obj, form) -> None:
@@ -118,10 +118,10 @@ def child_edit(meeting_id: int, kind: str, item_id: int):
         _fill(obj, form)
         db.session.commit()
         flash(f"The {spec.label} is saved.", "success")
-        return redirect(_back(meeting, spec.page, spec.anchor))
+        return redirect(back_url(meeting, spec.page, spec.anchor))
     return render_template("meetings/item_form.html", meeting=meeting, form=form, spec=spec,
                            kind=kind, item=obj, confirm=ConfirmForm(),
-                           back=_back(meeting, spec.page, spec.anchor))
+                           back=back_url(meeting, spec.page, spec.anchor))
 
 
 @bp.post("/meetings/<int:meeting_id>/<kind>/<int:item_id>/delete")
@@ -135,7 +135,7 @@ def child_delete(meeting_id: int, kind: str, item_id: int):
         db.session.delete(obj)
         db.session.commit()
         flash(f"The {spec.label} is removed.", "success")
-    return redirect(_back(meeting, spec.page, spec.anchor))
+    return redirect(back_url(meeting, spec.page, spec.anchor))
 
 
 @bp.post("/meetings/<int:meeting_id>/<kind>/<int:item_id>/move")
@@ -151,4 +151,4 @@ def child_move(meeting_id: int, kind: str, item_id: int):
     if ConfirmForm().validate_on_submit() and direction in ("up", "down"):
         services.move(obj, _siblings(meeting, spec), direction)
         db.session.commit()
-    return redirect(_back(meeting, spec.page, f"{spec.anchor}-{obj.id}"))
+    return redirect(back_url(meeting, spec.page, f"{spec.anchor}-{obj.id}"))

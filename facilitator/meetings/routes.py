@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -18,7 +17,6 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import access
 from ..auth.models import Role, User
-from ..content import PHASES
 from ..extensions import db
 from ..families.models import Family
 from ..web import remember_search, remembered_search
@@ -33,23 +31,7 @@ from .models import (
 )
 from .outcomes import OutcomeError, run_hooks
 from .services import MeetingError
-
-bp = Blueprint("meetings", __name__)
-
-PAGES = {"detail", "prepare", "live", "after"}
-
-
-@bp.app_template_filter("localtime")
-def localtime_filter(value, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """A stored UTC time shown in the meetings' time zone."""
-    local = services.to_local(value)
-    return local.strftime(fmt) if local else "—"
-
-
-def _back(meeting: Meeting, default: str, anchor: str = "") -> str:
-    page = request.values.get("next")
-    page = page if page in PAGES else default
-    return url_for(f"meetings.{page}", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+from .views import back_url, bp, phase_counts
 
 
 def _facilitator_choices():
@@ -169,11 +151,7 @@ def detail(meeting_id: int):
     meeting = access.get_or_404(Meeting, meeting_id)
     return render_template("meetings/detail.html", meeting=meeting,
                            status_form=StatusForm(status=meeting.status),
-                           confirm=ConfirmForm(), counts=_counts(meeting))
-
-
-def _counts(meeting: Meeting) -> dict:
-    return {phase: services.checklist_counts(meeting, phase) for phase in PHASES}
+                           confirm=ConfirmForm(), counts=phase_counts(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
@@ -189,13 +167,13 @@ def status(meeting_id: int):
         except OutcomeError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-            return redirect(_back(meeting, "detail"))
+            return redirect(back_url(meeting, "detail"))
         db.session.commit()
         flash(" ".join([f"The meeting is now marked {meeting.status_label.lower()}.",
                         *messages]), "success")
     else:
         flash("Choose one of the listed statuses.", "error")
-    return redirect(_back(meeting, "detail"))
+    return redirect(back_url(meeting, "detail"))
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
@@ -208,6 +186,3 @@ def ics(meeting_id: int):
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-
-# Views kept in their own modules, registered on this blueprint.
-from . import checklist_routes, closing, live_routes, record_routes, summary  # noqa: E402,F401

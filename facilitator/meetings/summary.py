@@ -22,8 +22,8 @@ from .models import (
     MeetingStatus,
     SummaryDownload,
 )
-from .routes import bp
 from .services import to_local
+from .views import bp
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

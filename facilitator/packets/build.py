@@ -25,8 +25,6 @@ from . import storage
 from .builders import Exhibit, PacketContent, build_docx, build_pdf, build_zip, find_soffice
 from .models import BuildStatus, Packet
 
-#: A build that has not reported progress for this long is treated as stopped.
-STALL_SECONDS = 600
 _threads: dict[int, threading.Thread] = {}
 
 

@@ -198,6 +198,10 @@ class ManualDecision(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+#: A build that has not reported progress for this long is treated as stopped.
+STALL_SECONDS = 600
+
+
 class BuildStatus(StrEnum):
     DRAFT = "draft"
     QUEUED = "queued"

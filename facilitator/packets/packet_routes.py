@@ -27,8 +27,8 @@ from .models import (
     Document,
     Packet,
 )
-from .routes import _attachment, _family, bp
 from .timeline import decision_log, family_timeline
+from .views import attachment, bp, family_or_404
 
 # --- packets -----------------------------------------------------------------------------
 
@@ -36,7 +36,7 @@ from .timeline import decision_log, family_timeline
 @login_required
 def packets(family_id):
     """The family's packets and the form that starts a new one."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     form = PacketCreateForm()
     if request.method == "POST":
         if not access.can("edit_records"):
@@ -60,7 +60,7 @@ def packets(family_id):
 @login_required
 def packet(family_id, packet_id):
     """A packet: its narrative, the documents in it and their order, and its files."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     form = PacketEditForm(obj=pkt)
     if request.method == "POST":
@@ -129,7 +129,7 @@ def _status(pkt: Packet) -> dict:
 @login_required
 def packet_status(family_id, packet_id):
     """Build progress as JSON, polled by the packet page."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     return jsonify(_status(pkt))
 
@@ -138,7 +138,7 @@ def packet_status(family_id, packet_id):
 @access.require("edit_records")
 def build_packet(family_id, packet_id):
     """Start building the packet's files in the background."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -170,7 +170,7 @@ def packet_file(family_id, packet_id, kind):
     """The packet's Word document, ZIP or combined PDF, as an attachment."""
     if kind not in DOWNLOADS:
         abort(404)
-    family = _family(family_id)
+    family = family_or_404(family_id)
     pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     attr, ext, mimetype = DOWNLOADS[kind]
     key = getattr(pkt, attr)
@@ -181,14 +181,14 @@ def packet_file(family_id, packet_id, kind):
         abort(404)
     name = services.safe_filename(f"{pkt.title} - {family.student_name}.{ext}",
                                   default=f"packet.{ext}", is_path=False)
-    return _attachment(path, name, mimetype)
+    return attachment(path, name, mimetype)
 
 
 @bp.post("/families/<int:family_id>/packets/<int:packet_id>/delete")
 @access.require("edit_records")
 def delete_packet(family_id, packet_id):
     """Delete a packet and its built files (the documents stay)."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

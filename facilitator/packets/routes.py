@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -21,7 +19,7 @@ from ..db import begin_write
 from ..extensions import db
 from ..families.models import Family
 from ..web import human_size, render_error
-from . import build, providers, services, storage  # noqa: F401 - providers registers itself
+from . import services, storage
 from .forms import (
     ConfirmForm,
     DocumentEditForm,
@@ -32,14 +30,7 @@ from .models import (
     DocumentDownload,
     Packet,
 )
-
-bp = Blueprint("packets", __name__, url_prefix="/records")
-
-
-def _family(family_id) -> Family:
-    return access.get_or_404(Family, family_id)
-
-
+from .views import attachment, bp, family_or_404
 
 
 def _upload_request_limit():
@@ -89,14 +80,14 @@ def index():
 @login_required
 def documents(family_id):
     """A family's documents, newest record first, with the upload form."""
-    return _documents_page(_family(family_id), UploadForm())
+    return _documents_page(family_or_404(family_id), UploadForm())
 
 
 @bp.post("/families/<int:family_id>/documents")
 @access.require("edit_records")
 def upload(family_id):
     """Store the uploaded files as documents; all of them, or none when one is refused."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     form = UploadForm()
     limit = services.max_upload_bytes()
     if not form.validate_on_submit():
@@ -146,7 +137,7 @@ def _documents_page(family, form):
 @login_required
 def document(family_id, doc_id):
     """One document's details, who downloaded it, and (for editors) its edit form."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     doc = access.get_or_404(Document, doc_id, family_id=family.id)
     form = DocumentEditForm(obj=doc)
     if request.method == "POST":
@@ -171,7 +162,7 @@ def document(family_id, doc_id):
 def download(family_id, doc_id):
     """The file itself, as an attachment; the download is recorded."""
     begin_write()
-    family = _family(family_id)
+    family = family_or_404(family_id)
     doc = access.get_or_404(Document, doc_id, family_id=family.id)
     from .filetypes import BY_KEY
 
@@ -180,22 +171,14 @@ def download(family_id, doc_id):
         abort(404)
     services.record_download(doc, current_user)
     db.session.commit()
-    return _attachment(path, services.download_name(doc), BY_KEY[doc.file_type].mimetype)
-
-
-def _attachment(path, name: str, mimetype: str):
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
-                         conditional=False, etag=False, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(path, services.download_name(doc), BY_KEY[doc.file_type].mimetype)
 
 
 @bp.post("/families/<int:family_id>/documents/<int:doc_id>/delete")
 @access.require("edit_records")
 def delete_document(family_id, doc_id):
     """Delete the document and its file (the page asks for confirmation first)."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     doc = access.get_or_404(Document, doc_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -205,6 +188,3 @@ def delete_document(family_id, doc_id):
     flash(f"Deleted “{title}”.", "success")
     return redirect(url_for(".documents", family_id=family.id))
 
-
-# Views kept in their own modules, registered on this blueprint.
-from . import packet_routes, timeline_routes  # noqa: E402,F401

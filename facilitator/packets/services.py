@@ -19,6 +19,7 @@ from flask import current_app
 from ..extensions import db
 from . import filetypes, storage
 from .models import (
+    STALL_SECONDS,
     BuildStatus,
     Document,
     DocumentDownload,
@@ -304,8 +305,6 @@ def delete_packet(packet: Packet) -> None:
 
 
 def is_building(packet: Packet) -> bool:
-    from .build import STALL_SECONDS
-
     if packet.status not in (BuildStatus.QUEUED, BuildStatus.BUILDING):
         return False
     from ..db import utcnow

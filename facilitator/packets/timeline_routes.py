@@ -28,8 +28,8 @@ from .models import (
     ManualDecision,
     TimelineEvent,
 )
-from .routes import _family, bp
 from .timeline import days_waiting, decision_log, family_timeline
+from .views import bp, family_or_404
 
 # --- timeline --------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def _event_form(family) -> EventForm:
 def timeline(family_id):
     """The family's timeline: every event in date order, with the days between a
     concern and the district's response."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     form = _event_form(family)
     if request.method == "POST":
         if not access.can("edit_records"):
@@ -84,7 +84,7 @@ def timeline(family_id):
 @access.require("edit_records")
 def delete_event(family_id, event_id):
     """Remove a hand-entered timeline event."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     event = access.get_or_404(TimelineEvent, event_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -100,7 +100,7 @@ def delete_event(family_id, event_id):
 @login_required
 def decisions(family_id):
     """The decision log: meeting decisions and entries made by hand."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     form = DecisionForm()
     if request.method == "POST":
         if not access.can("edit_records"):
@@ -119,7 +119,7 @@ def decisions(family_id):
 @access.require("edit_records")
 def delete_decision(family_id, decision_id):
     """Remove a hand-made decision-log entry."""
-    family = _family(family_id)
+    family = family_or_404(family_id)
     decision = access.get_or_404(ManualDecision, decision_id, family_id=family.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

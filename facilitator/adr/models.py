@@ -9,7 +9,6 @@ about discipline (300.532), and a State (written, signed) complaint (300.152).
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -26,27 +25,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
+from ..vocabulary import Vocabulary
 
 
-class Process(StrEnum):
-    FACILITATED_IEP = "facilitated_iep"
-    MEDIATION = "mediation"
-    DUE_PROCESS = "due_process"
-    EXPEDITED = "expedited_due_process"
-    STATE_COMPLAINT = "state_complaint"
-
-    @property
-    def label(self) -> str:
-        return PROCESS_LABELS[self]
+class Process(Vocabulary):
+    FACILITATED_IEP = "facilitated_iep", "Facilitated IEP meeting"
+    MEDIATION = "mediation", "Mediation"
+    DUE_PROCESS = "due_process", "Due process complaint"
+    EXPEDITED = "expedited_due_process", "Expedited due process complaint (discipline)"
+    STATE_COMPLAINT = "state_complaint", "State complaint"
 
 
-PROCESS_LABELS = {
-    Process.FACILITATED_IEP: "Facilitated IEP meeting",
-    Process.MEDIATION: "Mediation",
-    Process.DUE_PROCESS: "Due process complaint",
-    Process.EXPEDITED: "Expedited due process complaint (discipline)",
-    Process.STATE_COMPLAINT: "State complaint",
-}
+PROCESS_LABELS = Process.labels()
 
 #: The due process kinds: both have resolution meetings and hearings.
 DUE_PROCESS_KINDS = (Process.DUE_PROCESS, Process.EXPEDITED)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
@@ -13,40 +12,25 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import utcnow
 from ..extensions import db
+from ..vocabulary import Vocabulary
 
 
-class OrgKind(StrEnum):
+class OrgKind(Vocabulary):
     """What sort of organization a tenant is."""
 
-    DISTRICT = "district"
-    ADVOCACY = "advocacy"
-    STATE = "state"
-    PROVIDER = "provider"
-
-    @property
-    def label(self) -> str:
-        return ORG_KIND_LABELS[self]
+    DISTRICT = "district", "School district (LEA)"
+    ADVOCACY = "advocacy", "Advocacy organization"
+    STATE = "state", "State agency (SEA)"
+    PROVIDER = "provider", "Facilitation provider"
 
 
-ORG_KIND_LABELS = {
-    OrgKind.DISTRICT: "School district (LEA)",
-    OrgKind.ADVOCACY: "Advocacy organization",
-    OrgKind.STATE: "State agency (SEA)",
-    OrgKind.PROVIDER: "Facilitation provider",
-}
-
-
-class Role(StrEnum):
+class Role(Vocabulary):
     """A user's one role within their organization."""
 
-    ADMIN = "admin"
-    FACILITATOR = "facilitator"
-    ADVOCATE = "advocate"
-    ANALYST = "analyst"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+    ADMIN = "admin", "Admin"
+    FACILITATOR = "facilitator", "Facilitator"
+    ADVOCATE = "advocate", "Advocate"
+    ANALYST = "analyst", "Analyst"
 
 
 class Organization(db.Model):

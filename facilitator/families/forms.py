@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..db import utcnow
-from .models import CONTACT_ROLE_LABELS, TIP_KIND_LABELS
+from .models import ContactRole, TipKind
 
 MAX_TIP_LENGTH = 2000
 MAX_NOTES_LENGTH = 5000
 
-CONTACT_ROLE_CHOICES = [SelectChoice(k.value, v) for k, v in CONTACT_ROLE_LABELS.items()]
-TIP_KIND_CHOICES = [SelectChoice(k.value, v) for k, v in TIP_KIND_LABELS.items()]
+CONTACT_ROLE_CHOICES = ContactRole.choices()
+TIP_KIND_CHOICES = TipKind.choices()
 
 
 class FamilyForm(FlaskForm):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
@@ -11,32 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
+from ..vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from ..auth.models import User
 
 
-class ContactRole(StrEnum):
-    PARENT = "parent"
-    GUARDIAN = "guardian"
-    FOSTER_PARENT = "foster_parent"
-    SURROGATE_PARENT = "surrogate_parent"
-    RELATIVE = "relative"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return CONTACT_ROLE_LABELS[self]
-
-
-CONTACT_ROLE_LABELS = {
-    ContactRole.PARENT: "Parent",
-    ContactRole.GUARDIAN: "Legal guardian",
-    ContactRole.FOSTER_PARENT: "Foster parent",
-    ContactRole.SURROGATE_PARENT: "Surrogate parent",
-    ContactRole.RELATIVE: "Other relative",
-    ContactRole.OTHER: "Other contact",
-}
+class ContactRole(Vocabulary):
+    PARENT = "parent", "Parent"
+    GUARDIAN = "guardian", "Legal guardian"
+    FOSTER_PARENT = "foster_parent", "Foster parent"
+    SURROGATE_PARENT = "surrogate_parent", "Surrogate parent"
+    RELATIVE = "relative", "Other relative"
+    OTHER = "other", "Other contact"
 
 
 class Family(db.Model):
@@ -108,29 +94,15 @@ class Contact(db.Model):
             return self.role
 
 
-class TipKind(StrEnum):
+class TipKind(Vocabulary):
     """What a tip-file entry is about (seed 003: sources of anger, joy, sensitivity)."""
 
-    FRUSTRATION = "frustration"
-    JOY = "joy"
-    SENSITIVE = "sensitive"
-    COMMUNICATION = "communication"
-    LOGISTICS = "logistics"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return TIP_KIND_LABELS[self]
-
-
-TIP_KIND_LABELS = {
-    TipKind.FRUSTRATION: "Topics that bring frustration or anger",
-    TipKind.JOY: "Sources of joy and strengths",
-    TipKind.SENSITIVE: "Sensitive areas",
-    TipKind.COMMUNICATION: "Communication preferences",
-    TipKind.LOGISTICS: "Meeting logistics (time of day, childcare, transport, access)",
-    TipKind.OTHER: "Other",
-}
+    FRUSTRATION = "frustration", "Topics that bring frustration or anger"
+    JOY = "joy", "Sources of joy and strengths"
+    SENSITIVE = "sensitive", "Sensitive areas"
+    COMMUNICATION = "communication", "Communication preferences"
+    LOGISTICS = "logistics", "Meeting logistics (time of day, childcare, transport, access)"
+    OTHER = "other", "Other"
 
 
 class TipEntry(db.Model):

@@ -17,7 +17,7 @@ from .. import access
 from ..content import PHASES, current_content
 from ..extensions import db
 from ..families.services import tips_by_kind
-from . import services
+from . import checklists, services
 from .forms import (
     ChecklistItemForm,
     ChecklistKeyForm,
@@ -45,7 +45,7 @@ def checklist_item(meeting_id: int, phase: str):
     default = {"before": "prepare", "during": "live", "after": "after"}[phase]
     if form.validate_on_submit():
         try:
-            services.set_checklist_item(meeting, phase, form.item_key.data, form.done.data,
+            checklists.set_checklist_item(meeting, phase, form.item_key.data, form.done.data,
                                         form.note.data or "", current_user.id)
         except MeetingError as exc:
             flash(str(exc), "error")
@@ -75,10 +75,10 @@ def checklist_print(meeting_id: int):
 def checklist_admin():
     """The organization's checklists: hide default items, add its own."""
     org_id = current_user.organization_id
-    hidden = services.hidden_keys(org_id)
+    hidden = checklists.hidden_keys(org_id)
     content = current_content()
     return render_template("meetings/checklist_admin.html", content=content, hidden=hidden,
-                           own={p: services.org_items(org_id, p) for p in PHASES},
+                           own={p: checklists.org_items(org_id, p) for p in PHASES},
                            form=OrgChecklistItemForm(), key_form=ChecklistKeyForm(),
                            confirm=ConfirmForm(), phases=PHASES)
 
@@ -90,7 +90,7 @@ def checklist_hide():
     form = ChecklistKeyForm()
     if form.validate_on_submit():
         try:
-            services.hide_item(current_user.organization_id, form.item_key.data,
+            checklists.hide_item(current_user.organization_id, form.item_key.data,
                                current_user.id)
         except MeetingError as exc:
             flash(str(exc), "error")
@@ -106,7 +106,7 @@ def checklist_unhide():
     """Show a hidden default item again."""
     form = ChecklistKeyForm()
     if form.validate_on_submit():
-        services.unhide_item(current_user.organization_id, form.item_key.data)
+        checklists.unhide_item(current_user.organization_id, form.item_key.data)
         db.session.commit()
         flash("The item is back in your organization's checklists.", "success")
     return redirect(url_for("meetings.checklist_admin") + f"#item-{form.item_key.data}")
@@ -118,15 +118,15 @@ def checklist_add():
     """Add an item of the organization's own to a checklist."""
     form = OrgChecklistItemForm()
     if form.validate_on_submit():
-        item = services.add_org_item(current_user.organization_id, form.phase.data,
+        item = checklists.add_org_item(current_user.organization_id, form.phase.data,
                                      form.text.data, form.help.data or "")
         db.session.commit()
         flash("Your item is added.", "success")
         return redirect(url_for("meetings.checklist_admin") + f"#item-{item.key}")
     org_id = current_user.organization_id
     return render_template("meetings/checklist_admin.html", content=current_content(),
-                           hidden=services.hidden_keys(org_id),
-                           own={p: services.org_items(org_id, p) for p in PHASES},
+                           hidden=checklists.hidden_keys(org_id),
+                           own={p: checklists.org_items(org_id, p) for p in PHASES},
                            form=form, key_form=ChecklistKeyForm(), confirm=ConfirmForm(),
                            phases=PHASES), 200
 
@@ -137,7 +137,7 @@ def checklist_remove(item_id: int):
     """Remove one of the organization's own items (meetings keep what they ticked)."""
     item = access.get_or_404(OrgChecklistItem, item_id)
     if ConfirmForm().validate_on_submit():
-        services.remove_org_item(item)
+        checklists.remove_org_item(item)
         db.session.commit()
         flash("The item is removed.", "success")
     return redirect(url_for("meetings.checklist_admin"))

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from ..db import utcnow
 from ..extensions import db
 from ..families.models import Family
-from . import services
+from . import checklists, notes, services
 from .models import (
     ActionItem,
     Concern,
@@ -63,7 +63,7 @@ def load(ctx) -> None:
         held.participants.append(Participant(
             organization_id=org.id, name=name, role=role, attendance=attendance,
             interpreter_needed=interp))
-    services.save_note(held, HELD_NOTES, 0, facilitator.id)
+    notes.save_note(held, HELD_NOTES, 0, facilitator.id)
     held.concerns.append(Concern(
         organization_id=org.id, title="Mateo's speech keeps improving",
         positions="Parents: 4 hours of speech therapy a week.\nSLP: 2 hours a week plus "
@@ -90,7 +90,7 @@ def load(ctx) -> None:
         raised_by="Jorge Alvarez", follow_up="Transport office to call by Friday"))
     for key in ("welcome-family", "introductions", "state-purpose", "review-agenda"):
         try:
-            services.set_checklist_item(held, "during", key, True, "", facilitator.id)
+            checklists.set_checklist_item(held, "during", key, True, "", facilitator.id)
         except services.MeetingError:
             pass
     services.save_reflection(
@@ -115,7 +115,7 @@ def load(ctx) -> None:
                        ("Dana Okafor", "district_rep")]:
         live.participants.append(Participant(organization_id=org.id, name=name, role=role,
                                              attendance="attended"))
-    services.save_note(live, "Ava opened by showing photos of the gardening club.\n", 0,
+    notes.save_note(live, "Ava opened by showing photos of the gardening club.\n", 0,
                        facilitator.id)
     live.concerns.append(Concern(
         organization_id=org.id, title="Behaviour support that Ava and her mother trust",

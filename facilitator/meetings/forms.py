@@ -21,20 +21,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..content import PHASES
 from ..families.forms import TIP_KIND_CHOICES
-from .models import (
-    ACTION_STATUS_LABELS,
-    ATTENDANCE_LABELS,
-    CONCERN_STATUS_LABELS,
-    MEETING_KIND_LABELS,
-    MEETING_STATUS_LABELS,
-    PARTICIPANT_ROLE_LABELS,
+from .vocabulary import (
+    ActionStatus,
+    Attendance,
+    ConcernStatus,
+    MeetingKind,
+    MeetingStatus,
+    ParticipantRole,
 )
 
 LONG_TEXT = 5000
-
-
-def _choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice(k.value, v) for k, v in labels.items()]
 
 
 def _long(label: str, description: str | None = None, required: str | None = None):
@@ -44,7 +40,7 @@ def _long(label: str, description: str | None = None, required: str | None = Non
 
 
 class MeetingForm(FlaskForm):
-    kind = SelectField("Kind of meeting", choices=_choices(MEETING_KIND_LABELS))
+    kind = SelectField("Kind of meeting", choices=MeetingKind.choices())
     starts_at = DateTimeLocalField(
         "Starts", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[DataRequired(message="Enter the date and time the meeting starts.")],
@@ -83,14 +79,14 @@ class MeetingForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=_choices(MEETING_STATUS_LABELS))
+    status = SelectField("Status", choices=MeetingStatus.choices())
 
 
 class ParticipantForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Enter the person's name."),
                                            Length(max=200)])
-    role = SelectField("Role", choices=_choices(PARTICIPANT_ROLE_LABELS))
-    attendance = SelectField("Invited or attended", choices=_choices(ATTENDANCE_LABELS))
+    role = SelectField("Role", choices=ParticipantRole.choices())
+    attendance = SelectField("Invited or attended", choices=Attendance.choices())
     interpreter_needed = BooleanField("Needs an interpreter")
     needs = StringField("Other needs", validators=[Optional(), Length(max=500)],
                         description="Access, breaks, joining by phone, anything that helps.")
@@ -120,7 +116,7 @@ class ConcernForm(FlaskForm):
     interests = _long("Interests underneath", "Why it matters to them: needs, hopes, worries.")
     options = _long("Options", "Every idea the team came up with, before judging any.")
     agreement = _long("Agreement, or why it is parked")
-    status = SelectField("Where it stands", choices=_choices(CONCERN_STATUS_LABELS))
+    status = SelectField("Where it stands", choices=ConcernStatus.choices())
 
 
 class DecisionForm(FlaskForm):
@@ -135,7 +131,7 @@ class ActionItemForm(FlaskForm):
                                            Length(max=500)])
     owner = StringField("Who will do it", validators=[Optional(), Length(max=200)])
     due_date = DateField("Due date", validators=[Optional()])
-    status = SelectField("Status", choices=_choices(ACTION_STATUS_LABELS))
+    status = SelectField("Status", choices=ActionStatus.choices())
 
 
 class ParkingLotForm(FlaskForm):

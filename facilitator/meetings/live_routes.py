@@ -19,7 +19,7 @@ from .. import access
 from ..content import current_content
 from ..db import begin_write
 from ..extensions import db
-from . import services
+from . import notes
 from .forms import (
     ActionItemForm,
     ConcernForm,
@@ -31,7 +31,8 @@ from .models import (
     Meeting,
     NoteVersion,
 )
-from .services import MeetingError, NoteConflict
+from .notes import NoteConflict
+from .services import MeetingError
 from .views import bp, checklist_view
 
 # --- the live meeting ------------------------------------------------------------------
@@ -45,7 +46,7 @@ def live(meeting_id: int):
     if meeting.note is None:  # meetings made before notes existed: give them one
         begin_write()
         meeting = access.get_or_404(Meeting, meeting_id)
-        services.ensure_note(meeting)
+        notes.ensure_note(meeting)
         db.session.commit()
     note = meeting.note
     content = current_content()
@@ -123,7 +124,7 @@ def notes_save(meeting_id: int):
         body, base = form.body.data or "", form.base_version.data
     body = body.replace("\r\n", "\n")
     try:
-        note = services.save_note(meeting, body, base, current_user.id)
+        note = notes.save_note(meeting, body, base, current_user.id)
     except NoteConflict as conflict:
         db.session.rollback()
         if request.is_json:
@@ -153,7 +154,7 @@ def notes_save(meeting_id: int):
 def note_versions(meeting_id: int):
     """Every saved version of the notes, newest first."""
     meeting = access.get_or_404(Meeting, meeting_id)
-    versions = services.note_versions(meeting.note) if meeting.note else []
+    versions = notes.note_versions(meeting.note) if meeting.note else []
     return render_template("meetings/note_versions.html", meeting=meeting, versions=versions)
 
 

@@ -20,13 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import utcnow
 from ..extensions import db
 from .vocabulary import (  # noqa: F401 - the vocabulary is also imported from here
-    ACTION_STATUS_LABELS,
-    ATTENDANCE_LABELS,
-    CONCERN_STATUS_LABELS,
-    MEETING_KIND_LABELS,
-    MEETING_STATUS_LABELS,
     OUTCOME_CHOICES,
-    PARTICIPANT_ROLE_LABELS,
     ActionStatus,
     Attendance,
     ConcernStatus,
@@ -47,11 +41,6 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
-
-
-def _label(labels: dict, value: str) -> str:
-    # StrEnum keys hash and compare as their strings.
-    return labels.get(value, value)
 
 
 class Meeting(db.Model):
@@ -118,11 +107,11 @@ class Meeting(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return _label(MEETING_KIND_LABELS, self.kind)
+        return MeetingKind.label_of(self.kind)
 
     @property
     def status_label(self) -> str:
-        return _label(MEETING_STATUS_LABELS, self.status)
+        return MeetingStatus.label_of(self.status)
 
     @property
     def starts_at_utc(self) -> datetime:
@@ -163,11 +152,11 @@ class Participant(db.Model):
 
     @property
     def role_label(self) -> str:
-        return _label(PARTICIPANT_ROLE_LABELS, self.role)
+        return ParticipantRole.label_of(self.role)
 
     @property
     def attendance_label(self) -> str:
-        return _label(ATTENDANCE_LABELS, self.attendance)
+        return Attendance.label_of(self.attendance)
 
 
 class AgendaItem(db.Model):
@@ -325,7 +314,7 @@ class Concern(db.Model):
 
     @property
     def status_label(self) -> str:
-        return _label(CONCERN_STATUS_LABELS, self.status)
+        return ConcernStatus.label_of(self.status)
 
 
 class Decision(db.Model):
@@ -367,7 +356,7 @@ class ActionItem(db.Model):
 
     @property
     def status_label(self) -> str:
-        return _label(ACTION_STATUS_LABELS, self.status)
+        return ActionStatus.label_of(self.status)
 
 
 class ParkingLotItem(db.Model):

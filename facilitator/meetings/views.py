@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, request, url_for
 
 from ..content import PHASES, current_content
-from . import services
+from . import checklists, services
 from .forms import ChecklistItemForm
 from .models import Meeting
 
@@ -34,21 +34,21 @@ def back_url(meeting: Meeting, default: str, anchor: str = "") -> str:
 
 def phase_counts(meeting: Meeting) -> dict:
     """(done, total) of each checklist phase of the meeting."""
-    return {phase: services.checklist_counts(meeting, phase) for phase in PHASES}
+    return {phase: checklists.checklist_counts(meeting, phase) for phase in PHASES}
 
 
 @dataclass
 class ChecklistRow:
-    item: services.EffectiveItem
+    item: checklists.EffectiveItem
     progress: object
     form: ChecklistItemForm
 
 
 def checklist_view(meeting: Meeting, phase: str) -> dict:
     """One phase's checklist rows, each with its tick form, and the counts."""
-    progress = services.progress_by_key(meeting)
+    progress = checklists.progress_by_key(meeting)
     rows = []
-    for item in services.checklist_items(meeting.organization_id, phase):
+    for item in checklists.checklist_items(meeting.organization_id, phase):
         p = progress.get(item.key)
         form = ChecklistItemForm(formdata=None, item_key=item.key, done=bool(p and p.done),
                                  note=p.note if p else "")

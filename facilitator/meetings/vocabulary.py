@@ -3,111 +3,56 @@ action statuses, and the outcomes a held meeting records, each with its plain la
 
 from __future__ import annotations
 
-from enum import StrEnum
+from ..vocabulary import Vocabulary
 
 
-class MeetingKind(StrEnum):
-    IEP_ANNUAL = "iep_annual"
-    IEP_AMENDMENT = "iep_amendment"
-    ELIGIBILITY = "eligibility"
-    FACILITATED_IEP = "facilitated_iep"
-    MEDIATION = "mediation"
-    RESOLUTION = "resolution"
-    PRE_MEETING = "pre_meeting"
-    OTHER = "other"
+class MeetingKind(Vocabulary):
+    IEP_ANNUAL = "iep_annual", "IEP annual review"
+    IEP_AMENDMENT = "iep_amendment", "IEP amendment"
+    ELIGIBILITY = "eligibility", "Initial eligibility or evaluation review"
+    FACILITATED_IEP = "facilitated_iep", "Facilitated IEP meeting"
+    MEDIATION = "mediation", "Mediation session"
+    RESOLUTION = "resolution", "Resolution meeting"
+    PRE_MEETING = "pre_meeting", "Pre-meeting conference"
+    OTHER = "other", "Other meeting"
 
 
-MEETING_KIND_LABELS = {
-    MeetingKind.IEP_ANNUAL: "IEP annual review",
-    MeetingKind.IEP_AMENDMENT: "IEP amendment",
-    MeetingKind.ELIGIBILITY: "Initial eligibility or evaluation review",
-    MeetingKind.FACILITATED_IEP: "Facilitated IEP meeting",
-    MeetingKind.MEDIATION: "Mediation session",
-    MeetingKind.RESOLUTION: "Resolution meeting",
-    MeetingKind.PRE_MEETING: "Pre-meeting conference",
-    MeetingKind.OTHER: "Other meeting",
-}
+class MeetingStatus(Vocabulary):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
 
 
-class MeetingStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    HELD = "held"
-    CANCELLED = "cancelled"
+class ParticipantRole(Vocabulary):
+    PARENT = "parent", "Parent or guardian"
+    STUDENT = "student", "Student"
+    GENED_TEACHER = "gened_teacher", "General-education teacher"
+    SPED_TEACHER = "sped_teacher", "Special-education teacher"
+    DISTRICT_REP = "district_rep", "District representative"
+    EVALUATOR = "evaluator", "Evaluator"
+    SERVICE_PROVIDER = "service_provider", "Related-service provider"
+    ADVOCATE = "advocate", "Advocate"
+    INTERPRETER = "interpreter", "Interpreter"
+    FACILITATOR = "facilitator", "Facilitator"
+    OTHER = "other", "Other"
 
 
-MEETING_STATUS_LABELS = {
-    MeetingStatus.SCHEDULED: "Scheduled",
-    MeetingStatus.HELD: "Held",
-    MeetingStatus.CANCELLED: "Cancelled",
-}
+class Attendance(Vocabulary):
+    INVITED = "invited", "Invited"
+    ATTENDED = "attended", "Attended"
+    ABSENT = "absent", "Did not attend"
 
 
-class ParticipantRole(StrEnum):
-    PARENT = "parent"
-    STUDENT = "student"
-    GENED_TEACHER = "gened_teacher"
-    SPED_TEACHER = "sped_teacher"
-    DISTRICT_REP = "district_rep"
-    EVALUATOR = "evaluator"
-    SERVICE_PROVIDER = "service_provider"
-    ADVOCATE = "advocate"
-    INTERPRETER = "interpreter"
-    FACILITATOR = "facilitator"
-    OTHER = "other"
+class ConcernStatus(Vocabulary):
+    OPEN = "open", "Still being discussed"
+    AGREED = "agreed", "Agreement reached"
+    PARKED = "parked", "Parked"
 
 
-PARTICIPANT_ROLE_LABELS = {
-    ParticipantRole.PARENT: "Parent or guardian",
-    ParticipantRole.STUDENT: "Student",
-    ParticipantRole.GENED_TEACHER: "General-education teacher",
-    ParticipantRole.SPED_TEACHER: "Special-education teacher",
-    ParticipantRole.DISTRICT_REP: "District representative",
-    ParticipantRole.EVALUATOR: "Evaluator",
-    ParticipantRole.SERVICE_PROVIDER: "Related-service provider",
-    ParticipantRole.ADVOCATE: "Advocate",
-    ParticipantRole.INTERPRETER: "Interpreter",
-    ParticipantRole.FACILITATOR: "Facilitator",
-    ParticipantRole.OTHER: "Other",
-}
-
-
-class Attendance(StrEnum):
-    INVITED = "invited"
-    ATTENDED = "attended"
-    ABSENT = "absent"
-
-
-ATTENDANCE_LABELS = {
-    Attendance.INVITED: "Invited",
-    Attendance.ATTENDED: "Attended",
-    Attendance.ABSENT: "Did not attend",
-}
-
-
-class ConcernStatus(StrEnum):
-    OPEN = "open"
-    AGREED = "agreed"
-    PARKED = "parked"
-
-
-CONCERN_STATUS_LABELS = {
-    ConcernStatus.OPEN: "Still being discussed",
-    ConcernStatus.AGREED: "Agreement reached",
-    ConcernStatus.PARKED: "Parked",
-}
-
-
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-
-ACTION_STATUS_LABELS = {
-    ActionStatus.OPEN: "Not started",
-    ActionStatus.IN_PROGRESS: "In progress",
-    ActionStatus.DONE: "Done",
-}
+class ActionStatus(Vocabulary):
+    OPEN = "open", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
 
 
 #: Agreement outcomes a held meeting can record, per kind (dispute-resolution words).

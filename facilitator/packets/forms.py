@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .models import DOCUMENT_TYPE_LABELS, EVENT_KIND_LABELS
+from .models import DocumentType, EventKind
 
-DOCUMENT_TYPE_CHOICES = [SelectChoice(k.value, v) for k, v in DOCUMENT_TYPE_LABELS.items()]
-EVENT_KIND_CHOICES = [SelectChoice(k.value, v) for k, v in EVENT_KIND_LABELS.items()]
+DOCUMENT_TYPE_CHOICES = DocumentType.choices()
+EVENT_KIND_CHOICES = EventKind.choices()
 
 
 class UploadForm(FlaskForm):

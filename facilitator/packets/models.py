@@ -12,66 +12,34 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
+from ..vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from ..auth.models import User
     from ..families.models import Family
 
 
-class DocumentType(StrEnum):
-    EVALUATION = "evaluation"
-    IEP = "iep"
-    PROGRESS_REPORT = "progress_report"
-    REPORT_CARD = "report_card"
-    CORRESPONDENCE = "correspondence"
-    PRIOR_WRITTEN_NOTICE = "prior_written_notice"
-    THERAPY_NOTE = "therapy_note"
-    MEETING_SUMMARY = "meeting_summary"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return DOCUMENT_TYPE_LABELS[self]
+class DocumentType(Vocabulary):
+    EVALUATION = "evaluation", "Evaluation"
+    IEP = "iep", "IEP"
+    PROGRESS_REPORT = "progress_report", "Progress report"
+    REPORT_CARD = "report_card", "Report card"
+    CORRESPONDENCE = "correspondence", "Correspondence"
+    PRIOR_WRITTEN_NOTICE = "prior_written_notice", "Prior written notice"
+    THERAPY_NOTE = "therapy_note", "Therapy or medical note"
+    MEETING_SUMMARY = "meeting_summary", "Meeting summary"
+    OTHER = "other", "Other"
 
 
-DOCUMENT_TYPE_LABELS = {
-    DocumentType.EVALUATION: "Evaluation",
-    DocumentType.IEP: "IEP",
-    DocumentType.PROGRESS_REPORT: "Progress report",
-    DocumentType.REPORT_CARD: "Report card",
-    DocumentType.CORRESPONDENCE: "Correspondence",
-    DocumentType.PRIOR_WRITTEN_NOTICE: "Prior written notice",
-    DocumentType.THERAPY_NOTE: "Therapy or medical note",
-    DocumentType.MEETING_SUMMARY: "Meeting summary",
-    DocumentType.OTHER: "Other",
-}
-
-
-class EventKind(StrEnum):
-    CONCERN = "concern"
-    REQUEST = "request"
-    DISTRICT_RESPONSE = "district_response"
-    MEETING = "meeting"
-    EVALUATION = "evaluation"
-    SERVICES_CHANGED = "services_changed"
-    FILING = "filing"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return EVENT_KIND_LABELS[self]
-
-
-EVENT_KIND_LABELS = {
-    EventKind.CONCERN: "Concern raised",
-    EventKind.REQUEST: "Request made",
-    EventKind.DISTRICT_RESPONSE: "District response",
-    EventKind.MEETING: "Meeting",
-    EventKind.EVALUATION: "Evaluation",
-    EventKind.SERVICES_CHANGED: "Services changed",
-    EventKind.FILING: "Complaint or dispute-resolution filing",
-    EventKind.OTHER: "Other",
-}
+class EventKind(Vocabulary):
+    CONCERN = "concern", "Concern raised"
+    REQUEST = "request", "Request made"
+    DISTRICT_RESPONSE = "district_response", "District response"
+    MEETING = "meeting", "Meeting"
+    EVALUATION = "evaluation", "Evaluation"
+    SERVICES_CHANGED = "services_changed", "Services changed"
+    FILING = "filing", "Complaint or dispute-resolution filing"
+    OTHER = "other", "Other"
 
 
 class Document(db.Model):

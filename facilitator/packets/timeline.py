@@ -36,7 +36,6 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import (
-    EVENT_KIND_LABELS,
     EventKind,
     ManualDecision,
     TimelineEvent,
@@ -78,10 +77,9 @@ class TimelineEntry:
 
     @property
     def kind_label(self) -> str:
-        try:
-            return EVENT_KIND_LABELS[EventKind(self.kind)]
-        except ValueError:
-            return self.kind.replace("_", " ").capitalize()
+        if self.kind in EventKind.labels():
+            return EventKind.label_of(self.kind)
+        return self.kind.replace("_", " ").capitalize()
 
 
 @dataclass

@@ -20,8 +20,8 @@ from .services import check_activity_dates
 
 LONG = 20_000
 
-STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in ActivityStatus]
-KIND_CHOICES = [SelectChoice(k.value, k.label) for k in ProgressKind]
+STATUS_CHOICES = ActivityStatus.choices()
+KIND_CHOICES = ProgressKind.choices()
 
 
 def owner_choices(users) -> list[SelectChoice]:

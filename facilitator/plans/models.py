@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
+from ..vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -131,25 +131,12 @@ class PerformanceTarget(db.Model):
         return self.by_when is not None and self.by_when < today
 
 
-class ActivityStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    ON_HOLD = "on_hold"
-    DROPPED = "dropped"
-
-    @property
-    def label(self) -> str:
-        return ACTIVITY_STATUS_LABELS[self]
-
-
-ACTIVITY_STATUS_LABELS = {
-    ActivityStatus.NOT_STARTED: "Not started",
-    ActivityStatus.IN_PROGRESS: "In progress",
-    ActivityStatus.COMPLETED: "Completed",
-    ActivityStatus.ON_HOLD: "On hold",
-    ActivityStatus.DROPPED: "Dropped",
-}
+class ActivityStatus(Vocabulary):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    ON_HOLD = "on_hold", "On hold"
+    DROPPED = "dropped", "Dropped"
 
 
 class PlanActivity(db.Model):
@@ -184,21 +171,10 @@ class PlanActivity(db.Model):
             return self.status
 
 
-class ProgressKind(StrEnum):
-    UPDATE = "update"
-    ACCOMPLISHMENT = "accomplishment"
-    ADJUSTMENT = "adjustment"
-
-    @property
-    def label(self) -> str:
-        return PROGRESS_KIND_LABELS[self]
-
-
-PROGRESS_KIND_LABELS = {
-    ProgressKind.UPDATE: "Progress update",
-    ProgressKind.ACCOMPLISHMENT: "Accomplishment to celebrate",
-    ProgressKind.ADJUSTMENT: "Adjustment",
-}
+class ProgressKind(Vocabulary):
+    UPDATE = "update", "Progress update"
+    ACCOMPLISHMENT = "accomplishment", "Accomplishment to celebrate"
+    ADJUSTMENT = "adjustment", "Adjustment"
 
 
 class ProgressEntry(db.Model):

@@ -138,7 +138,7 @@ def test_two_editors_conflict_is_shown_and_merged(page, live_server, browser_sig
     browser_sign_in(page, user.email)
     page.goto(f"{live_server.url}/meetings/{meeting.id}/live")
     # Someone else saves first (version 1).
-    from facilitator.meetings.services import save_note
+    from facilitator.meetings.notes import save_note
 
     db.session.rollback()
     save_note(meeting, "Colleague's line.", 0, user.id)
@@ -204,7 +204,7 @@ def test_sign_out_removes_the_draft(page, live_server, browser_sign_in, setup):
 
 def test_offline_draft_meets_a_newer_server_version(page, live_server, browser_sign_in, setup):
     """Offline edits restored after a reload never overwrite what a colleague saved meanwhile."""
-    from facilitator.meetings.services import save_note
+    from facilitator.meetings.notes import save_note
 
     user, family, meeting = setup
     browser_sign_in(page, user.email)

@@ -26,6 +26,7 @@ BLUEPRINTS = (
 MODEL_MODULES = (
     "facilitator.families.models",
     "facilitator.packets.models",
+    "facilitator.meetings.live_models",
 )
 
 

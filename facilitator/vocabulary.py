@@ -6,7 +6,8 @@ person reads, and the choices of a form field.
         HELD = "held", "Held"
 
     MeetingStatus.HELD == "held"; MeetingStatus.HELD.label == "Held"
-    MeetingStatus.label_of("held") == "Held"; MeetingStatus.choices() -> [SelectChoice("scheduled", "Scheduled"), ...]
+    MeetingStatus.label_of("held") == "Held"
+    MeetingStatus.choices()  # [SelectChoice("scheduled", "Scheduled"), ...]
 """
 
 from __future__ import annotations

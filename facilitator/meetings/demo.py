@@ -8,14 +8,8 @@ from ..db import utcnow
 from ..extensions import db
 from ..families.models import Family
 from . import checklists, notes, services
-from .models import (
-    ActionItem,
-    Concern,
-    Decision,
-    MeetingStatus,
-    ParkingLotItem,
-    Participant,
-)
+from .live_models import ActionItem, Concern, Decision, ParkingLotItem
+from .models import MeetingStatus, Participant
 
 HELD_NOTES = """Welcome: everyone introduced themselves; interpreter (Ms. Reyes) present.
 Purpose: review speech progress and agree speech services for the rest of the year.

@@ -27,10 +27,8 @@ from .forms import (
     NoteForm,
     ParkingLotForm,
 )
-from .models import (
-    Meeting,
-    NoteVersion,
-)
+from .live_models import NoteVersion
+from .models import Meeting
 from .notes import NoteConflict
 from .services import MeetingError
 from .views import bp, checklist_view

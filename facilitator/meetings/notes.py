@@ -10,7 +10,8 @@ from sqlalchemy import func, update
 
 from ..db import utcnow
 from ..extensions import db
-from .models import Meeting, MeetingNote, NoteVersion
+from .live_models import MeetingNote, NoteVersion
+from .models import Meeting
 from .services import MeetingError
 
 MAX_NOTE_LENGTH = 200_000

@@ -26,16 +26,8 @@ from .forms import (
     ParkingLotForm,
     ParticipantForm,
 )
-from .models import (
-    ActionItem,
-    AgendaItem,
-    Concern,
-    Decision,
-    GroundRule,
-    Meeting,
-    ParkingLotItem,
-    Participant,
-)
+from .live_models import ActionItem, Concern, Decision, ParkingLotItem
+from .models import AgendaItem, GroundRule, Meeting, Participant
 from .views import back_url, bp
 
 # --- the records of a meeting: one set of views for each kind ------------------------------

@@ -16,11 +16,11 @@ from ..db import utcnow
 from ..extensions import db
 from ..families.models import Family, TipEntry
 from ..families.services import add_tip
+from .live_models import MeetingNote
 from .models import (
     AgendaItem,
     GroundRule,
     Meeting,
-    MeetingNote,
     MeetingStatus,
     Participant,
     ParticipantRole,

@@ -22,8 +22,10 @@ from flask import Flask, current_app
 from ..db import begin_write, utcnow
 from ..extensions import db
 from . import storage
-from .builders import Exhibit, PacketContent, build_docx, build_pdf, build_zip, find_soffice
+from .builders import Exhibit, PacketContent, build_zip, find_soffice
 from .models import BuildStatus, Packet
+from .packet_docx import build_docx
+from .packet_pdf import build_pdf
 
 _threads: dict[int, threading.Thread] = {}
 

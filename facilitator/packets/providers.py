@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from flask import url_for
 
 from ..extensions import db
-from ..meetings.models import Decision, Meeting, MeetingStatus
+from ..meetings.live_models import Decision
+from ..meetings.models import Meeting, MeetingStatus
 from ..meetings.services import to_local
 from .timeline import DECISION_PROVIDERS, TIMELINE_PROVIDERS, DecisionEntry, TimelineEntry
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from facilitator.db import utcnow
 from facilitator.extensions import db
 from facilitator.families.models import Contact, Family, TipEntry
-from facilitator.meetings.models import MeetingNote, NoteVersion
+from facilitator.meetings.live_models import MeetingNote, NoteVersion
 from facilitator.meetings.services import create_meeting
 
 SHOTS = "test-artifacts"

@@ -97,7 +97,7 @@ def test_org_admin_hides_and_adds_items(client, signed_in, make_meeting, make_us
 
 def test_other_organizations_keep_their_own_checklists(client, signed_in, make_org,
                                                        make_meeting):
-    from facilitator.meetings.services import add_org_item, hide_item
+    from facilitator.meetings.checklists import add_org_item, hide_item
 
     admin = signed_in("admin")
     other = make_org()

@@ -7,7 +7,7 @@ from helpers import post_form
 from facilitator.content import current_content
 from facilitator.extensions import db
 from facilitator.families.models import TipEntry
-from facilitator.meetings.models import ActionItem, Concern, Decision, ParkingLotItem
+from facilitator.meetings.live_models import ActionItem, Concern, Decision, ParkingLotItem
 
 
 def test_live_view_shows_everything_a_facilitator_needs(client, signed_in, make_meeting):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from helpers import csrf_token, post_form, sign_in
 
 from facilitator.extensions import db
-from facilitator.meetings.models import MeetingNote, NoteVersion
+from facilitator.meetings.live_models import MeetingNote, NoteVersion
 
 
 def save(client, meeting_id, body, base, token):

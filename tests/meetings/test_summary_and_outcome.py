@@ -10,15 +10,8 @@ from helpers import post_form
 from facilitator.adr.models import AdrCase
 from facilitator.db import utcnow
 from facilitator.extensions import db
-from facilitator.meetings.models import (
-    ActionItem,
-    Concern,
-    Decision,
-    Meeting,
-    ParkingLotItem,
-    Participant,
-    SummaryDownload,
-)
+from facilitator.meetings.live_models import ActionItem, Concern, Decision, ParkingLotItem
+from facilitator.meetings.models import Meeting, Participant, SummaryDownload
 
 
 def _full_meeting(make_meeting, org):

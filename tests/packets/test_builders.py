@@ -14,11 +14,11 @@ from pypdf import PdfReader
 from facilitator.packets.builders import (
     Exhibit,
     PacketContent,
-    build_docx,
-    build_pdf,
     build_zip,
     find_soffice,
 )
+from facilitator.packets.packet_docx import build_docx
+from facilitator.packets.packet_pdf import build_pdf
 from facilitator.packets.timeline import DecisionEntry, TimelineEntry
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from facilitator.adr.services import record_meeting_outcome
 from facilitator.extensions import db
 from facilitator.families.models import Family
-from facilitator.meetings.models import Decision
+from facilitator.meetings.live_models import Decision
 from facilitator.meetings.services import create_meeting
 
 

@@ -88,10 +88,7 @@ class Contact(db.Model):
 
     @property
     def role_label(self) -> str:
-        try:
-            return ContactRole(self.role).label
-        except ValueError:
-            return self.role
+        return ContactRole.label_of(self.role)
 
 
 class TipKind(Vocabulary):

@@ -1,4 +1,4 @@
-"""Meetings: plan, prepare, run live (notes that are never lost) and close."""
+"""The meetings list, planning and editing a meeting, its overview, status and calendar file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Advocate records: documents, timeline, decision log and record packets of a family."""
+"""The records start page and a family's documents: upload, edit, download, delete."""
 
 from __future__ import annotations
 

@@ -165,10 +165,7 @@ class PlanActivity(db.Model):
 
     @property
     def status_label(self) -> str:
-        try:
-            return ActivityStatus(self.status).label
-        except ValueError:
-            return self.status
+        return ActivityStatus.label_of(self.status)
 
 
 class ProgressKind(Vocabulary):
@@ -201,7 +198,4 @@ class ProgressEntry(db.Model):
 
     @property
     def kind_label(self) -> str:
-        try:
-            return ProgressKind(self.kind).label
-        except ValueError:
-            return self.kind
+        return ProgressKind.label_of(self.kind)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..validation import CheckedForm as FlaskForm
 from .models import PROCESS_LABELS, STATUS_LABELS, Process
 
 YES_NO = [SelectChoice("", "—"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from ..validation import CheckedForm as FlaskForm
 from .models import Role
 
 ROLE_CHOICES = [

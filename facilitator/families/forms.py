@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..db import utcnow
+from ..validation import CheckedForm as FlaskForm
 from .models import ContactRole, TipKind
 
 MAX_TIP_LENGTH = 2000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..content import PHASES
 from ..families.forms import TIP_KIND_CHOICES
+from ..validation import CheckedForm as FlaskForm
 from .vocabulary import (
     ActionStatus,
     Attendance,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
+from ..validation import CheckedForm as FlaskForm
 from .models import OUTCOME_CHOICES, Meeting, MeetingStatus
 
 #: Each hook takes the meeting and returns a sentence for the user, or None.

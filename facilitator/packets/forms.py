@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..validation import CheckedForm as FlaskForm
 from .models import DocumentType, EventKind
 
 DOCUMENT_TYPE_CHOICES = DocumentType.choices()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..validation import CheckedForm as FlaskForm
 from .content import (
     DESIRED_RESULTS,
     PRIORITY_QUESTION,

@@ -77,6 +77,31 @@ def date_in_range(value: date) -> bool:
     return MIN_DATE <= value <= MAX_DATE
 
 
+def json_values(data: object, texts: dict[str, bool], ints: dict[str, tuple[int, int]]
+                ) -> tuple[dict, str | None]:
+    """Check a JSON body: ``texts`` maps a key to multi-line or not, ``ints`` to (lo, hi).
+
+    Returns the values and None, or {} and a sentence saying what to send instead.
+    """
+    if not isinstance(data, dict):
+        return {}, "Send a JSON object."
+    values: dict = {}
+    for key, multiline in texts.items():
+        value = data.get(key)
+        if not isinstance(value, str):
+            return {}, f"Send {key} as text."
+        problem = text_problem(value, multiline)
+        if problem:
+            return {}, f"{key}: {problem}"
+        values[key] = value
+    for key, (lo, hi) in ints.items():
+        value = bounded_int(data.get(key), lo, hi)
+        if value is None:
+            return {}, f"Send {key} as a whole number from {lo:,} to {hi:,}."
+        values[key] = value
+    return values, None
+
+
 # --- forms -----------------------------------------------------------------------------
 
 

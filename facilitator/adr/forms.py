@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..validation import CheckedForm as FlaskForm
 from .models import PROCESS_LABELS, STATUS_LABELS, Process
@@ -127,6 +134,11 @@ class ClosureForm(FlaskForm):
                      description="Leave blank for a single day. Weekends are skipped.")
     label = StringField("What it is", validators=[Optional(), Length(max=120)],
                         description="For example: Winter break.")
+
+    def validate_last(self, field):
+        """A closure spans at most a year (one row per weekday is stored)."""
+        if field.data and self.first.data and (field.data - self.first.data).days > 366:
+            raise ValidationError("Enter at most one year at a time.")
 
 
 class InviteForm(FlaskForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..validation import date_in_range, text_problem
 from .models import AGREEMENTS, DUE_PROCESS_KINDS, STATUSES, TIMELINES, Process
 
 #: The CSV columns, in export order.
@@ -21,13 +22,17 @@ YES_NO_COLUMNS = ("settlement", "findings", "pending_hearing", "placement_change
 TEXT_LIMITS = {"case_ref": 64, "school": 200, "student_ref": 64, "related_ref": 64}
 
 Problem = tuple[str, str]  # (column, what is wrong)
+OUT_OF_RANGE = "out of range"
 
 
 def parse_date(text: str) -> date | None:
-    """YYYY-MM-DD -> date; raises ValueError otherwise."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+    """YYYY-MM-DD (years 1900-2200) -> date; raises ValueError otherwise."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text[:4].isdigit():
         raise ValueError(text)
-    return date.fromisoformat(text)
+    value = date.fromisoformat(text)
+    if not date_in_range(value):
+        raise ValueError(OUT_OF_RANGE)
+    return value
 
 
 _KINDS = tuple((c, "date" if c in DATE_COLUMNS else "yes_no" if c in YES_NO_COLUMNS
@@ -43,12 +48,18 @@ def parse(raw: dict[str, str]) -> tuple[dict, list[Problem]]:
     for column, kind in _KINDS:
         text = get(column) or ""
         if kind == "notes":
+            if text_problem(text):
+                problems.append((column, "holds a control character; save the file as "
+                                         "plain text (CSV UTF-8)"))
             values[column] = text
             continue
         text = text.strip()
         if kind == "text":
             limit = TEXT_LIMITS.get(column)
-            if limit and len(text) > limit:
+            if text_problem(text, multiline=False):
+                problems.append((column, "holds a line break, tab or control character; "
+                                         "keep it to one line of plain text"))
+            elif limit and len(text) > limit:
                 problems.append((column, f"is longer than {limit} characters"))
             values[column] = text
         elif not text:
@@ -56,13 +67,15 @@ def parse(raw: dict[str, str]) -> tuple[dict, list[Problem]]:
         elif kind == "date":
             try:
                 values[column] = parse_date(text)
-            except ValueError:
-                problems.append((column, f"'{text}' is not a date; write it as YYYY-MM-DD"))
+            except ValueError as exc:
+                problems.append((column, f"'{text}' is not between 1900 and 2200; check the year"
+                                 if str(exc) == OUT_OF_RANGE else
+                                 f"'{text[:40]}' is not a date; write it as YYYY-MM-DD"))
                 values[column] = None
         else:
             value = _YES_NO.get(text.lower())
             if value is None:
-                problems.append((column, f"'{text}' must be yes or no"))
+                problems.append((column, f"'{text[:40]}' must be yes or no"))
             values[column] = value
     seen = {column for column, _ in problems}
     problems += [p for p in check(values) if p[0] not in seen]
@@ -78,15 +91,15 @@ def check(v: dict) -> list[Problem]:
         process = Process(v.get("process") or "")
     except ValueError:
         given = v.get("process")
-        out.append(("process", f"'{given}' is not one of " + ", ".join(p.value for p in Process)
-                    if given else "is required"))
+        out.append(("process", f"'{given[:40]}' is not one of "
+                    + ", ".join(p.value for p in Process) if given else "is required"))
         return out
     if v.get("received_on") is None:
         out.append(("received_on", "is required"))
     status = v.get("status") or ""
     allowed = STATUSES[process]
     if status not in allowed:
-        out.append(("status", (f"'{status}' is not a status of {process.value}; use "
+        out.append(("status", (f"'{status[:40]}' is not a status of {process.value}; use "
                                if status else f"is required for {process.value}; use ")
                     + " | ".join(allowed)))
         status = ""

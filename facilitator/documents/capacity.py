@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import common as c
+from .safe_text import xml_safe
 
 PLANNING_FOOTER = "Internal planning document. Contains no student information."
 
@@ -115,6 +116,7 @@ def _meta(doc, organization: str, owner: str, updated_at: datetime | None) -> No
 
 def build_capacity_assessment(data: CapacityAssessmentData) -> bytes:
     """The six steps with their questions, the team's answers and data sources."""
+    data = xml_safe(data)
     doc = c.new_document(data.title, f"Capacity assessment · {data.title}",
                          confidentiality=PLANNING_FOOTER, core_subject="Capacity assessment")
     c.title_block(doc, data.title, "Capacity assessment: building local-level capacity")
@@ -165,6 +167,7 @@ def missing_parts(data: ActionPlanData) -> list[str]:
 
 def build_action_plan(data: ActionPlanData) -> bytes:
     """The plan in the CADRE tool's order, the worksheet on landscape pages."""
+    data = xml_safe(data)
     today = data.today or date.today()
     doc = c.new_document(data.title, f"Capacity action plan · {data.title}",
                          confidentiality=PLANNING_FOOTER, core_subject="Capacity action plan")

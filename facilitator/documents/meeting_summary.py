@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from . import common as c
+from .safe_text import xml_safe
 
 #: Plain words for the statuses the meetings feature uses; others are shown as given.
 ACTION_STATUS_WORDS = {
@@ -132,6 +133,7 @@ def filename(data: MeetingSummaryData) -> str:
 
 def build_meeting_summary(data: MeetingSummaryData) -> bytes:
     """The summary and action plan as a .docx file's bytes."""
+    data = xml_safe(data)
     header = f"{data.student_name} · Meeting on {c.fmt_date(data.meeting_date)}"
     doc = c.new_document(f"Meeting summary: {data.student_name}", header,
                          confidentiality=data.confidentiality,

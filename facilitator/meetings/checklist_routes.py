@@ -28,7 +28,6 @@ from .models import (
     Meeting,
     OrgChecklistItem,
 )
-from .services import MeetingError
 from .views import back_url, bp, checklist_view, phase_counts
 
 # --- checklists ------------------------------------------------------------------------
@@ -43,17 +42,19 @@ def checklist_item(meeting_id: int, phase: str):
         abort(404)
     form = ChecklistItemForm()
     default = {"before": "prepare", "during": "live", "after": "after"}[phase]
-    if form.validate_on_submit():
-        try:
-            checklists.set_checklist_item(meeting, phase, form.item_key.data, form.done.data,
-                                        form.note.data or "", current_user.id)
-        except MeetingError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+    known = {i.key for i in checklists.checklist_items(meeting.organization_id, phase)}
+    key = form.item_key.data if form.item_key.data in known else None
+    if key and form.validate_on_submit():
+        checklists.set_checklist_item(meeting, phase, key, form.done.data,
+                                      form.note.data or "", current_user.id)
+        db.session.commit()
+    elif key is None:
+        flash("That checklist item does not exist (it may have been hidden). "
+              "Nothing was changed.", "error")
     else:
-        flash("The note is too long (1000 characters at most).", "error")
-    anchor = f"item-{form.item_key.data or ''}"
+        flash("The note was not saved. " + _first_error(form), "error")
+    # Only a known key goes into the address (never what was sent).
+    anchor = f"item-{key}" if key else "checklist"
     if phase == "during" and request.values.get("next", "live") == "live":
         # Come back with the checklist open at the item just ticked.
         return redirect(url_for("meetings.live", meeting_id=meeting.id, checklist="open")
@@ -88,16 +89,12 @@ def checklist_admin():
 def checklist_hide():
     """Hide a default item for the whole organization."""
     form = ChecklistKeyForm()
-    if form.validate_on_submit():
-        try:
-            checklists.hide_item(current_user.organization_id, form.item_key.data,
-                               current_user.id)
-        except MeetingError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("The item is hidden from your organization's checklists.", "success")
-    return redirect(url_for("meetings.checklist_admin") + f"#item-{form.item_key.data}")
+    key = _file_item_key(form)
+    if key:
+        checklists.hide_item(current_user.organization_id, key, current_user.id)
+        db.session.commit()
+        flash("The item is hidden from your organization's checklists.", "success")
+    return redirect(url_for("meetings.checklist_admin") + (f"#item-{key}" if key else ""))
 
 
 @bp.post("/admin/checklists/show")
@@ -105,11 +102,27 @@ def checklist_hide():
 def checklist_unhide():
     """Show a hidden default item again."""
     form = ChecklistKeyForm()
-    if form.validate_on_submit():
-        checklists.unhide_item(current_user.organization_id, form.item_key.data)
+    key = _file_item_key(form)
+    if key:
+        checklists.unhide_item(current_user.organization_id, key)
         db.session.commit()
         flash("The item is back in your organization's checklists.", "success")
-    return redirect(url_for("meetings.checklist_admin") + f"#item-{form.item_key.data}")
+    return redirect(url_for("meetings.checklist_admin") + (f"#item-{key}" if key else ""))
+
+
+def _file_item_key(form: ChecklistKeyForm) -> str | None:
+    """The key of a checklist-file item the form names, or None (with a message)."""
+    known = {i.key for c in current_content().checklists.values() for i in c.items}
+    if not form.validate_on_submit():
+        return None
+    if form.item_key.data not in known:
+        flash("That item is not in the checklist files. Nothing was changed.", "error")
+        return None
+    return form.item_key.data
+
+
+def _first_error(form) -> str:
+    return next((e for errors in form.errors.values() for e in errors), "check the form.")
 
 
 @bp.post("/admin/checklists/items")

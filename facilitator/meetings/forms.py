@@ -146,7 +146,8 @@ class ParkingLotForm(FlaskForm):
 class ChecklistItemForm(FlaskForm):
     item_key = HiddenField(validators=[DataRequired(), Length(max=80)])
     done = BooleanField("Done")
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    note = StringField("Note", validators=[Optional(), Length(
+        max=1000, message="The note is too long (1000 characters at most).")])
 
 
 class NoteForm(FlaskForm):

@@ -19,6 +19,7 @@ from .. import access
 from ..content import current_content
 from ..db import begin_write
 from ..extensions import db
+from ..validation import INT32, json_values
 from . import notes
 from .forms import (
     ActionItemForm,
@@ -109,11 +110,11 @@ def notes_save(meeting_id: int):
     """Save the notes (autosave sends JSON; without JavaScript a form); 409 on a stale version."""
     meeting = access.get_or_404(Meeting, meeting_id)
     if request.is_json:
-        data = request.get_json(silent=True) or {}
-        body, base = data.get("body"), data.get("base_version")
-        if not isinstance(body, str) or not isinstance(base, int) or isinstance(base, bool):
-            return jsonify(error="bad-request",
-                           message="Send the notes as text and the version as a number."), 400
+        values, problem = json_values(request.get_json(silent=True), {"body": True},
+                                      {"base_version": (0, INT32[1])})
+        if problem:
+            return jsonify(error="bad-request", message=problem), 400
+        body, base = values["body"], values["base_version"]
     else:
         form = NoteForm()
         if not form.validate_on_submit():

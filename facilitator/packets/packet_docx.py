@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..documents.safe_text import xml_safe
 from .builders import PacketContent
 
 
@@ -91,6 +92,7 @@ def _timeline_rows(content: PacketContent) -> list[list[str]]:
 def build_docx(content: PacketContent, out_path: Path) -> None:
     """The packet as a Word document: cover, contents, narrative, timeline,
     decision log and exhibit index."""
+    content = xml_safe(content)
     from docx import Document as Docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK

@@ -70,11 +70,29 @@ def bounded_int(value: object, lo: int = 0, hi: int = INT32[1]) -> int | None:
     return value if lo <= value <= hi else None
 
 
+def parse_id(raw: object) -> int | None:
+    """A record id typed as ASCII digits that fits the id column, else None."""
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if value <= INT32[1] else None
+
+
 def date_in_range(value: date) -> bool:
     """Whether ``value`` lies in the years the app accepts (1900-2200)."""
     if isinstance(value, datetime):
         value = value.date()
     return MIN_DATE <= value <= MAX_DATE
+
+
+def request_json() -> object:
+    """The request's JSON body, or None when it is not JSON (or nested too deeply)."""
+    from flask import request
+
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def json_values(data: object, texts: dict[str, bool], ints: dict[str, tuple[int, int]]

@@ -64,6 +64,15 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
+        return _rows(reader)
+    except csv.Error as exc:  # a cell over csv's size limit, NUL in old Pythons
+        raise ImportRefused([f"line {reader.line_num}, column -: the file cannot be read "
+                             f"as CSV ({exc}); check for a quote that is never closed"]
+                            ) from None
+
+
+def _rows(reader) -> list[tuple[int, dict[str, str]]]:
+    try:
         header = next(reader)
     except StopIteration:
         raise ImportRefused(["line 1, column -: the file is empty; "

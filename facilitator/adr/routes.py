@@ -27,6 +27,7 @@ from flask_login import login_required
 
 from .. import access
 from ..extensions import db, limiter
+from ..validation import parse_id
 from . import dashboard as dash
 from . import deadlines, meeting_link, report, services  # noqa: F401 - meeting_link registers
 from .cli import register_cli
@@ -87,7 +88,9 @@ def start():
 @login_required
 def cases():
     """The organization's cases, filtered by process, status, school and year, a page at a time."""
-    f = {k: request.args.get(k, "").strip() for k in ("process", "status", "school", "year", "q")}
+    # Bounded: a filter longer than any stored value matches nothing anyway.
+    f = {k: request.args.get(k, "").strip()[:200]
+         for k in ("process", "status", "school", "year", "q")}
     stmt = access.scoped(AdrCase)
     if f["process"] in PROCESS_LABELS:
         stmt = stmt.where(AdrCase.process == f["process"])
@@ -133,7 +136,7 @@ def _extra(form: CaseForm) -> dict:
     raw = form.family.data or ""
     return {"resolution_ended_on": form.resolution_ended_on.data,
             "hearing_on": form.hearing_on.data,
-            "family_id": int(raw) if raw.isdigit() else None}
+            "family_id": parse_id(raw)}
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ from .. import access
 from ..content import current_content
 from ..db import begin_write
 from ..extensions import db
-from ..validation import INT32, json_values
+from ..validation import INT32, json_values, request_json
 from . import notes
 from .forms import (
     ActionItemForm,
@@ -110,7 +110,7 @@ def notes_save(meeting_id: int):
     """Save the notes (autosave sends JSON; without JavaScript a form); 409 on a stale version."""
     meeting = access.get_or_404(Meeting, meeting_id)
     if request.is_json:
-        values, problem = json_values(request.get_json(silent=True), {"body": True},
+        values, problem = json_values(request_json(), {"body": True},
                                       {"base_version": (0, INT32[1])})
         if problem:
             return jsonify(error="bad-request", message=problem), 400

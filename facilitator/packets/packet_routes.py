@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
+from ..validation import parse_id
 from . import build, services, storage
 from .forms import (
     ConfirmForm,
@@ -90,9 +91,9 @@ def _ordered_documents(family, pkt) -> list[Document]:
     chosen = []
     current = {item.document_id: item.position for item in pkt.items}
     raw_ids = request.form.getlist("include")
-    if not all(raw.isdigit() for raw in raw_ids):
+    ids = {parse_id(raw) for raw in raw_ids}
+    if None in ids:
         abort(404)
-    ids = {int(raw) for raw in raw_ids}
     # One query for all ticked documents (a packet may hold hundreds); any id that
     # is not this family's is a 404, as one by one.
     docs = db.session.execute(access.scoped(Document).where(

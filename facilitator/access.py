@@ -45,6 +45,37 @@ def can(capability: str, user: Any = None) -> bool:
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
+#: Every view declares who may use it in this attribute: PUBLIC, SIGNED_IN or the
+#: capability it requires. A test reads it for every endpoint and fails without it.
+POLICY_ATTR = "access_policy"
+PUBLIC, SIGNED_IN = "public", "signed_in"
+
+
+def declare(policy: str) -> Callable:
+    """Record ``policy`` on a view (for decorators that check access themselves)."""
+
+    def decorator(view: Callable) -> Callable:
+        setattr(view, POLICY_ATTR, policy)
+        return view
+
+    return decorator
+
+
+def policy_of(view: Callable) -> str | None:
+    """The policy a view declared, or None."""
+    return getattr(view, POLICY_ATTR, None)
+
+
+def public(view: Callable) -> Callable:
+    """View decorator: anyone may use it, signed in or not (sign-in, health, surveys)."""
+    return declare(PUBLIC)(view)
+
+
+def signed_in(view: Callable) -> Callable:
+    """View decorator: any signed-in user of any role (their organization's data only)."""
+    return declare(SIGNED_IN)(login_required(view))
+
+
 def require(capability: str) -> Callable:
     """View decorator: sign-in required, then 403 unless the role grants ``capability``."""
 
@@ -56,7 +87,7 @@ def require(capability: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped
+        return declare(capability)(wrapped)
 
     return decorator
 

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from flask_login import login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import access
 from .extensions import csrf, db, limiter
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@login_required
+@access.signed_in
 def index():
     """The start page: what the user's role can do here."""
     return render_template("home.html")
 
 
 @bp.get("/healthz")
+@access.public
 @csrf.exempt
 @limiter.exempt
 def healthz():

@@ -23,7 +23,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_required
 
 from .. import access
 from ..extensions import db, limiter
@@ -78,14 +77,14 @@ def _year_arg(default_latest: bool = True) -> int | None:
 # Cases ------------------------------------------------------------------------------------
 
 @bp.get("/")
-@login_required
+@access.signed_in
 def start():
     """The dispute-resolution area starts at the list of cases."""
     return redirect(url_for("adr.cases"))
 
 
 @bp.get("/cases")
-@login_required
+@access.signed_in
 def cases():
     """The organization's cases, filtered by process, status, school and year, a page at a time."""
     # Bounded: a filter longer than any stored value matches nothing anyway.
@@ -161,7 +160,7 @@ def case_new():
 
 
 @bp.get("/cases/<int:case_id>")
-@login_required
+@access.signed_in
 def case_detail(case_id: int):
     """One case: its facts, its clocks, related cases and survey links."""
     case = access.get_or_404(AdrCase, case_id)
@@ -234,7 +233,7 @@ def case_import():
 
 
 @bp.get("/cases/export.csv")
-@login_required
+@access.signed_in
 def case_export():
     """Download every case of the organization as CSV (the import format)."""
     body = export_csv(_org())
@@ -245,7 +244,7 @@ def case_export():
 # The 618 table -------------------------------------------------------------------------------
 
 @bp.get("/report")
-@login_required
+@access.signed_in
 def report_618():
     """The federal section 618 dispute-resolution table and B15/B16 for a school year."""
     year = _year_arg()
@@ -255,7 +254,7 @@ def report_618():
 
 
 @bp.get("/report.csv")
-@login_required
+@access.signed_in
 def report_csv():
     """The 618 table as CSV: item,label,value."""
     year = _year_arg()
@@ -265,7 +264,7 @@ def report_csv():
 
 
 @bp.get("/report.json")
-@login_required
+@access.signed_in
 def report_json():
     """The 618 table as JSON."""
     year = _year_arg()
@@ -276,7 +275,7 @@ def report_json():
 # Deadlines -------------------------------------------------------------------------------
 
 @bp.get("/deadlines")
-@login_required
+@access.signed_in
 def deadlines_page():
     """Open cases whose IDEA clocks are overdue or due within a week."""
     today = date.today()
@@ -297,7 +296,7 @@ def deadlines_page():
 # Dashboard ------------------------------------------------------------------------------------
 
 @bp.get("/dashboard")
-@login_required
+@access.signed_in
 def dashboard_page():
     """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
     year = _year_arg()
@@ -378,6 +377,7 @@ def survey_invite(case_id: int):
 
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])
+@access.public
 @limiter.limit("30 per minute")
 def survey(token: str):
     """The public participant survey: no account, one answer per link."""
@@ -394,7 +394,7 @@ def survey(token: str):
 
 
 @bp.get("/surveys")
-@login_required
+@access.signed_in
 def survey_results():
     """Survey results per process and year, with small groups suppressed."""
     rows = dash.survey_results(_org(), SURVEY_MIN_N)

@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import access
@@ -54,6 +54,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@access.public
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: g.get("login_failed", False))
 def login():
     """The sign-in page; a bad email or password gets one and the same message."""
@@ -81,7 +82,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@access.signed_in
 def logout():
     """Sign out: ends this user's sessions everywhere, then shows the sign-in page."""
     current_user.revoke_sessions()
@@ -97,7 +98,7 @@ def logout():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@access.signed_in
 def account():
     """My account: who I am and a form to change my password."""
     form = ChangePasswordForm()

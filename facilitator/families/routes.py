@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import access
@@ -45,7 +45,7 @@ def _form_data(form, fields) -> dict:
 
 
 @bp.get("/")
-@login_required
+@access.signed_in
 def index():
     """All families of the organization, searchable, a page at a time."""
     archived = request.args.get("archived") == "y"
@@ -59,7 +59,7 @@ def index():
 
 
 @bp.post("/")
-@login_required
+@access.signed_in
 def search():
     """Search the families list; the text is kept in the session, not the URL."""
     form = FamilySearchForm()
@@ -88,7 +88,7 @@ def new():
 
 
 @bp.get("/<int:family_id>")
-@login_required
+@access.signed_in
 def detail(family_id: int):
     """One family: the student, contacts, tip file and meetings."""
     family = access.get_or_404(Family, family_id)

@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..content import PHASES, current_content
@@ -63,7 +63,7 @@ def checklist_item(meeting_id: int, phase: str):
 
 
 @bp.get("/meetings/<int:meeting_id>/checklists/print")
-@login_required
+@access.signed_in
 def checklist_print(meeting_id: int):
     """All three checklists of a meeting, laid out for paper."""
     meeting = access.get_or_404(Meeting, meeting_id)
@@ -160,7 +160,7 @@ def checklist_remove(item_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/prepare")
-@login_required
+@access.signed_in
 def prepare(meeting_id: int):
     """Get ready: the family's tip file, the before-checklist, who is coming."""
     meeting = access.get_or_404(Meeting, meeting_id)

@@ -10,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..extensions import db
@@ -56,7 +56,7 @@ def outcome(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/after")
-@login_required
+@access.signed_in
 def after(meeting_id: int):
     """Close the meeting: the after-checklist, a reflection, and the tip-file step."""
     meeting = access.get_or_404(Meeting, meeting_id)

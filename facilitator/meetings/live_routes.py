@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..content import current_content
@@ -38,7 +38,7 @@ from .views import bp, checklist_view
 
 
 @bp.get("/meetings/<int:meeting_id>/live")
-@login_required
+@access.signed_in
 def live(meeting_id: int):
     """The meeting on a tablet: checklist, agenda timers, notes, prompts, the boards."""
     meeting = access.get_or_404(Meeting, meeting_id)
@@ -90,7 +90,7 @@ def _api(capability: str):
                                message="Your role cannot change these notes."), 403
             return view(*args, **kwargs)
 
-        return wrapped
+        return access.declare(capability)(wrapped)
 
     return decorator
 
@@ -149,7 +149,7 @@ def notes_save(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/notes/versions")
-@login_required
+@access.signed_in
 def note_versions(meeting_id: int):
     """Every saved version of the notes, newest first."""
     meeting = access.get_or_404(Meeting, meeting_id)
@@ -158,7 +158,7 @@ def note_versions(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/notes/versions/<int:version>")
-@login_required
+@access.signed_in
 def note_version(meeting_id: int, version: int):
     """One saved version of the notes, as it was."""
     meeting = access.get_or_404(Meeting, meeting_id)

@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -63,7 +63,7 @@ WHEN = {"upcoming": "Upcoming", "today": "Today", "past": "Past", "all": "All"}
 
 
 @bp.get("/meetings/")
-@login_required
+@access.signed_in
 def index():
     """The organization's meetings: today, upcoming, past; searchable by student."""
     when = request.args.get("when", "upcoming")
@@ -89,7 +89,7 @@ def index():
 
 
 @bp.post("/meetings/")
-@login_required
+@access.signed_in
 def search():
     """Search meetings by student; the text is kept in the session, not the URL."""
     if ConfirmForm().validate_on_submit():
@@ -145,7 +145,7 @@ def edit(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@login_required
+@access.signed_in
 def detail(meeting_id: int):
     """A meeting's overview: when and where, participants, agenda, ground rules."""
     meeting = access.get_or_404(Meeting, meeting_id)
@@ -177,7 +177,7 @@ def status(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
-@login_required
+@access.signed_in
 def ics(meeting_id: int):
     """The meeting as a calendar file (iCalendar) to add to any calendar."""
     meeting = access.get_or_404(Meeting, meeting_id)

@@ -8,7 +8,7 @@ is recorded (who, when).
 from __future__ import annotations
 
 from flask import Response, current_app
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..auth.models import Organization
@@ -89,7 +89,7 @@ def summary_data(meeting: Meeting) -> doc.MeetingSummaryData:
 
 
 @bp.get("/meetings/<int:meeting_id>/summary.docx")
-@login_required
+@access.signed_in
 def summary_docx(meeting_id: int):
     """Download the family's meeting summary and action plan (.docx); the download is recorded."""
     begin_write()

@@ -12,7 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..extensions import db
@@ -34,7 +34,7 @@ from .views import attachment, bp, family_or_404
 # --- packets -----------------------------------------------------------------------------
 
 @bp.route("/families/<int:family_id>/packets", methods=["GET", "POST"])
-@login_required
+@access.signed_in
 def packets(family_id):
     """The family's packets and the form that starts a new one."""
     family = family_or_404(family_id)
@@ -58,7 +58,7 @@ def packets(family_id):
 
 
 @bp.route("/families/<int:family_id>/packets/<int:packet_id>", methods=["GET", "POST"])
-@login_required
+@access.signed_in
 def packet(family_id, packet_id):
     """A packet: its narrative, the documents in it and their order, and its files."""
     family = family_or_404(family_id)
@@ -127,7 +127,7 @@ def _status(pkt: Packet) -> dict:
 
 
 @bp.get("/families/<int:family_id>/packets/<int:packet_id>/status")
-@login_required
+@access.signed_in
 def packet_status(family_id, packet_id):
     """Build progress as JSON, polled by the packet page."""
     family = family_or_404(family_id)
@@ -166,7 +166,7 @@ DOWNLOADS = {
 
 
 @bp.get("/families/<int:family_id>/packets/<int:packet_id>/<kind>")
-@login_required
+@access.signed_in
 def packet_file(family_id, packet_id, kind):
     """The packet's Word document, ZIP or combined PDF, as an attachment."""
     if kind not in DOWNLOADS:

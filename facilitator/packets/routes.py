@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func
 
 from .. import access
@@ -58,7 +58,7 @@ def _too_large(exc):
 # --- families ------------------------------------------------------------------------
 
 @bp.get("/")
-@login_required
+@access.signed_in
 def index():
     """The organization's families with how many records and packets each has."""
     doc_counts = dict(db.session.execute(
@@ -77,7 +77,7 @@ def index():
 # --- documents -----------------------------------------------------------------------
 
 @bp.get("/families/<int:family_id>/documents")
-@login_required
+@access.signed_in
 def documents(family_id):
     """A family's documents, newest record first, with the upload form."""
     return _documents_page(family_or_404(family_id), UploadForm())
@@ -134,7 +134,7 @@ def _documents_page(family, form):
 
 
 @bp.route("/families/<int:family_id>/documents/<int:doc_id>", methods=["GET", "POST"])
-@login_required
+@access.signed_in
 def document(family_id, doc_id):
     """One document's details, who downloaded it, and (for editors) its edit form."""
     family = family_or_404(family_id)
@@ -158,7 +158,7 @@ def document(family_id, doc_id):
 
 
 @bp.get("/families/<int:family_id>/documents/<int:doc_id>/download")
-@login_required
+@access.signed_in
 def download(family_id, doc_id):
     """The file itself, as an attachment; the download is recorded."""
     begin_write()

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_required
 
 from .. import access
 from ..extensions import db
@@ -53,7 +52,7 @@ def _event_form(family) -> EventForm:
 
 
 @bp.route("/families/<int:family_id>/timeline", methods=["GET", "POST"])
-@login_required
+@access.signed_in
 def timeline(family_id):
     """The family's timeline: every event in date order, with the days between a
     concern and the district's response."""
@@ -97,7 +96,7 @@ def delete_event(family_id, event_id):
 # --- decision log ------------------------------------------------------------------------
 
 @bp.route("/families/<int:family_id>/decisions", methods=["GET", "POST"])
-@login_required
+@access.signed_in
 def decisions(family_id):
     """The decision log: meeting decisions and entries made by hand."""
     family = family_or_404(family_id)

@@ -16,7 +16,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..auth.models import User
@@ -68,7 +68,7 @@ def _docx(data: bytes, name: str):
 
 
 @bp.get("/")
-@login_required
+@access.signed_in
 def index():
     """The organization's assessments and action plans, most recently changed first."""
     assessments = db.session.execute(access.scoped(CapacityAssessment).order_by(
@@ -118,7 +118,7 @@ def assessment_edit(assessment_id: int):
 
 
 @bp.get("/assessments/<int:assessment_id>")
-@login_required
+@access.signed_in
 def assessment_detail(assessment_id: int):
     """The whole assessment on one printable page."""
     assessment = access.get_or_404(CapacityAssessment, assessment_id)
@@ -160,7 +160,7 @@ def assessment_delete(assessment_id: int):
 
 
 @bp.get("/assessments/<int:assessment_id>/export.docx")
-@login_required
+@access.signed_in
 def assessment_export(assessment_id: int):
     """Download the assessment as a Word document."""
     assessment = access.get_or_404(CapacityAssessment, assessment_id)
@@ -198,7 +198,7 @@ def plan_new():
 
 
 @bp.get("/<int:plan_id>")
-@login_required
+@access.signed_in
 def plan_detail(plan_id: int):
     """The whole plan in CADRE order: printable, with its progress."""
     plan = access.get_or_404(ActionPlan, plan_id)
@@ -241,7 +241,7 @@ def plan_delete(plan_id: int):
 
 
 @bp.get("/<int:plan_id>/export.docx")
-@login_required
+@access.signed_in
 def plan_export(plan_id: int):
     """Download the plan as a Word document in the CADRE tool's structure."""
     plan = access.get_or_404(ActionPlan, plan_id)

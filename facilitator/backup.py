@@ -48,7 +48,7 @@ def code_head() -> str:
     """The schema revision this code's migrations end at."""
     from alembic.script import ScriptDirectory
 
-    root = Path(current_app.root_path).parent
+    root = Path(__file__).resolve().parent.parent  # as create_app() finds the migrations
     heads = ScriptDirectory(str(root / "migrations")).get_heads()
     if len(heads) != 1:
         raise BackupError(f"The migrations have {len(heads)} heads; merge them first.")
@@ -127,7 +127,7 @@ def _sqlite_revision(path: Path) -> str | None:
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
-    except sqlite3.DatabaseError:
+    except (sqlite3.Error, ValueError):
         return None
     finally:
         conn.close()
@@ -216,8 +216,8 @@ def check_backup(source: Path) -> dict:
                 result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             finally:
                 conn.close()
-        except sqlite3.DatabaseError as exc:
-            result = [str(exc)]
+        except (sqlite3.Error, ValueError) as exc:  # damage can even break the message's UTF-8
+            result = [str(exc) or type(exc).__name__]
         if result != ["ok"]:
             raise BackupError(f"The backup is damaged: integrity check says {result[0]}. "
                               "Nothing was changed.")

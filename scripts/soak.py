@@ -447,6 +447,14 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
     stop = threading.Event()
     tally = Tally()
     failures: list[str] = []
+    phases: dict[str, float] = {}
+    mark = [time.monotonic()]
+
+    def phase(name: str) -> None:
+        now = time.monotonic()
+        phases[name] = now - mark[0]
+        mark[0] = now
+
     try:
         setup = subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env,
                                capture_output=True, text=True, timeout=300)
@@ -456,7 +464,9 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
             SELECT m.id FROM meetings m JOIN organizations o ON o.id = m.organization_id
             WHERE o.slug = 'riverside' ORDER BY m.id""")]
         family_id, packet_id = _rows(live.url, "SELECT family_id, id FROM packets")[0]
+        phase("migrate+demo")
         base = server.start()
+        phase("start")
         print(f"soak [{engine}]: gunicorn -w 2 on {base}, {editors} editors on "
               f"{len(meetings)} meetings for {seconds:g} s")
         ready, go = threading.Semaphore(0), threading.Event()
@@ -472,6 +482,7 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
             if not ready.acquire(timeout=180):
                 raise RuntimeError("the editors could not sign in within 180 s")
         go.set()
+        phase("sign-in")
         started = time.monotonic()
 
         # Half-way: a backup of the live database while the editors keep writing.
@@ -497,6 +508,7 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         if alive:
             failures.append(f"threads still running: {alive}")
         acks = list(tally.acks)
+        phase("run+kill")
 
         base = server.start()  # restart on the same database
         after = _versions(live.url)
@@ -509,6 +521,7 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         locked_in_log = log_text.count(LOCKED)
         tracebacks = log_text.count("Traceback")
 
+        phase("restart+checks")
         restore_report = "skipped (backup failed)"
         if run.returncode == 0:
             restore_env = app_env(restored)
@@ -525,6 +538,7 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
                 if r_check != "ok" or r_lost or r_wrong:
                     failures.append("the restored backup lacks acknowledged saves or is damaged")
 
+        phase("restore")
         times = sorted(tally.save_times)
         p50 = statistics.median(times) * 1000 if times else 0
         p95 = times[int(0.95 * (len(times) - 1))] * 1000 if times else 0
@@ -545,6 +559,8 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
               f"server answers version {served[0]} for meeting {meetings[0]}")
         print(f"  backup mid-run, restored  {restore_report}")
         print(f"  server log                {tracebacks} tracebacks ({log})")
+        print("  wall time                 " + ", ".join(f"{k} {v:.0f} s"
+                                                        for k, v in phases.items()))
         for name, value in (("mis-acknowledged", wrong), ("duplicate versions", duplicate),
                             ("lost", lost), ("5xx", tally.server_errors),
                             ("locked", tally.locked + locked_in_log),

@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 from facilitator import create_app
 from facilitator.backup import code_head
 
+
 class Place:
     """A fresh database (a SQLite file, or a new database in the test cluster) + storage."""
 

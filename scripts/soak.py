@@ -77,6 +77,7 @@ class Tally:
     save_times: list[float] = field(default_factory=list)
     dashboard_loads: int = 0
     packet_builds: int = 0
+    in_flight: int = 0
 
     def count_other(self, what: str) -> None:
         with self.lock:
@@ -193,6 +194,8 @@ def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Eve
         body = (line + "\n" + text)[:4000]
         data = json.dumps({"body": body, "base_version": version}).encode()
         started = time.monotonic()
+        with tally.lock:
+            tally.in_flight += 1
         try:
             status, raw = b.request("POST", f"/meetings/{meeting_id}/notes", data,
                                     {"Content-Type": "application/json",
@@ -203,6 +206,9 @@ def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Eve
             tally.count_other("connection error")
             time.sleep(0.5)
             continue
+        finally:
+            with tally.lock:
+                tally.in_flight -= 1
         elapsed = time.monotonic() - started
         if LOCKED.encode() in raw:
             with tally.lock:
@@ -238,7 +244,10 @@ def analyst(base: str, tally: Tally, stop: threading.Event, go: threading.Event)
         try:
             status, raw = b.request("GET", "/adr/dashboard")
         except OSError:
-            return
+            if stop.is_set():
+                return
+            tally.count_other("dashboard connection error")
+            continue
         _count_page(tally, status, raw, "dashboard")
         if status == 200:
             with tally.lock:
@@ -498,10 +507,11 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         time.sleep(max(0.0, started + seconds - time.monotonic()))
 
         # The end: kill -9 of master and workers while the editors are still saving.
-        with tally.lock:
-            in_flight = len(tally.acks)
-        server.kill9()
+        # No new requests after this; the ones under way are killed with the server.
         stop.set()
+        with tally.lock:
+            acked_at_kill, in_flight = len(tally.acks), tally.in_flight
+        server.kill9()
         for t in threads:
             t.join(90)
         alive = [t.name for t in threads if t.is_alive()]
@@ -554,7 +564,8 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         print(f"  dashboard loads           {tally.dashboard_loads}")
         print(f"  packet builds finished    {tally.packet_builds}")
         print(f"  other responses           {tally.other or 'none'}")
-        print(f"  kill -9 (master+workers)  after {in_flight} acks; restarted; "
+        print(f"  kill -9 (master+workers)  after {acked_at_kill} acks, {in_flight} saves in "
+              "flight; restarted; "
               f"{lost} of {len(acks)} acknowledged saves missing; integrity {check}; "
               f"server answers version {served[0]} for meeting {meetings[0]}")
         print(f"  backup mid-run, restored  {restore_report}")

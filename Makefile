@@ -8,10 +8,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint system-deps demo clean help
+.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help
 
 help:
-	@echo "make run    - install, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT)"
+	@echo "make dev    - the same with Flask's reloading development server"
+	@echo "make soak   - 3 minutes (SOAK_SECONDS) of 20 editors on gunicorn, SQLite then PostgreSQL"
 	@echo "make test   - install test needs, lint, run the suite on SQLite and PostgreSQL"
 
 $(BIN)/activate:
@@ -22,10 +24,30 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+WORKERS ?= 2
+SOAK_SECONDS ?= 180
+
+# The production server. Other processes (a queue worker, say) go on their own lines.
 run: $(VENV)/.installed
-	$(BIN)/flask db upgrade
-	$(BIN)/flask demo --if-empty
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo --if-empty
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+dev: $(VENV)/.installed
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo --if-empty
+	$(BIN)/flask --app wsgi run --debug --host $(HOST) --port $(PORT)
+
+soak: $(VENV)/.installed
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_LIBREOFFICE=1 $(BIN)/python scripts/soak.py --engine sqlite
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_LIBREOFFICE=1 bash scripts/with-postgres.sh \
+	  $(BIN)/python scripts/soak.py --engine postgresql
+
+# The 20-second version that `make test` runs.
+soak-short: $(VENV)/.installed
+	@echo "== 20-second soak on gunicorn: SQLite, then PostgreSQL =="
+	SOAK_SECONDS=20 $(BIN)/python scripts/soak.py --engine sqlite
+	SOAK_SECONDS=20 bash scripts/with-postgres.sh $(BIN)/python scripts/soak.py --engine postgresql
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -36,6 +58,7 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed system-deps lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory soak-short
 
 test-sqlite: $(VENV)/.installed
 	@echo "== test suite on SQLite =="

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import db as database
 from . import validation, web
 from .config import configure
 from .content import load_content
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -96,3 +96,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(org_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo)
+    from .backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

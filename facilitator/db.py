@@ -92,3 +92,18 @@ def begin_write() -> None:
     g._db_writes = True
     if db.session().in_transaction():  # the session itself; the scoped proxy lacks it
         db.session.commit()  # end the read so the write transaction begins IMMEDIATE
+
+
+def init_app(app) -> None:
+    """A web request's session keeps what it read and wrote after its commit.
+
+    With SQLAlchemy's default (expire_on_commit), reading an attribute after commit()
+    loads the row again, and by then another worker may have changed it: a notes save
+    was acknowledged with another editor's later version. A request commits once and
+    its session ends with it, so nothing it keeps goes stale. CLI commands and
+    background jobs, which commit in loops and read again, keep the default.
+    """
+
+    @app.before_request
+    def _keep_state_after_commit() -> None:
+        db.session().expire_on_commit = False

@@ -123,7 +123,7 @@ def notes_save(meeting_id: int):
         body, base = form.body.data or "", form.base_version.data
     body = body.replace("\r\n", "\n")
     try:
-        note = notes.save_note(meeting, body, base, current_user.id)
+        saved = notes.save_note(meeting, body, base, current_user.id)
     except NoteConflict as conflict:
         db.session.rollback()
         if request.is_json:
@@ -143,8 +143,8 @@ def notes_save(meeting_id: int):
         return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
     db.session.commit()
     if request.is_json:
-        return jsonify(version=note.version, saved_at=note.updated_at.isoformat())
-    flash(f"The notes are saved (version {note.version}).", "success")
+        return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
+    flash(f"The notes are saved (version {saved.version}).", "success")
     return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
 
 

@@ -6,6 +6,9 @@ Functions flush and never commit; the view commits once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import func, update
 
 from ..db import utcnow
@@ -33,33 +36,43 @@ def ensure_note(meeting: Meeting) -> MeetingNote:
     return meeting.note
 
 
-def save_note(meeting: Meeting, body: str, base_version: int, user_id: int) -> MeetingNote:
+@dataclass(frozen=True)
+class SavedNote:
+    """What one save wrote: the version that holds its text, and when."""
+
+    version: int
+    saved_at: datetime
+
+
+def save_note(meeting: Meeting, body: str, base_version: int, user_id: int) -> SavedNote:
     """Save the notes if nobody saved since ``base_version``; keep every version.
 
     The UPDATE names the version it expects, so two editors racing on any database
-    cannot both win: the later one gets NoteConflict and the server's text.
+    cannot both win: the later one gets NoteConflict and the server's text. The
+    version acknowledged is the one the UPDATE itself returned, never a later read.
     """
     if len(body) > MAX_NOTE_LENGTH:
         raise MeetingError(f"The notes are longer than {MAX_NOTE_LENGTH:,} characters. "
                            "Move some of them to the concerns board or decisions.")
     note = ensure_note(meeting)
     if body == note.body and base_version == note.version:
-        return note  # nothing changed: no new version
+        return SavedNote(note.version, note.updated_at)  # nothing changed: no new version
     now = utcnow()
-    result = db.session.execute(
+    written = db.session.execute(
         update(MeetingNote)
         .where(MeetingNote.id == note.id, MeetingNote.version == base_version)
         .values(body=body, version=MeetingNote.version + 1, updated_at=now,
                 updated_by_id=user_id)
-        .execution_options(synchronize_session=False))
+        .returning(MeetingNote.version)
+        .execution_options(synchronize_session=False)).scalar_one_or_none()
     db.session.refresh(note)
-    if result.rowcount != 1:
+    if written is None:
         raise NoteConflict(note)
     db.session.add(NoteVersion(organization_id=note.organization_id, note_id=note.id,
-                               version=note.version, body=body, saved_at=now,
+                               version=written, body=body, saved_at=now,
                                saved_by_id=user_id))
     db.session.flush()
-    return note
+    return SavedNote(written, now)
 
 
 def note_versions(note: MeetingNote) -> list[NoteVersion]:

@@ -96,3 +96,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(org_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo)
+    from .audit.cli import audit_cli
+
+    app.cli.add_command(audit_cli)

@@ -25,7 +25,7 @@ from flask import (
 )
 from flask_login import login_required
 
-from .. import access
+from .. import access, audit
 from ..extensions import db, limiter
 from . import dashboard as dash
 from . import deadlines, meeting_link, report, services  # noqa: F401 - meeting_link registers
@@ -235,6 +235,8 @@ def case_import():
 def case_export():
     """Download every case of the organization as CSV (the import format)."""
     body = export_csv(_org())
+    audit.record(audit.Action.EXPORTED, audit.RecordKind.CASES_EXPORT, None)
+    db.session.commit()
     return Response("\ufeff" + body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=cases-{date.today().isoformat()}.csv"})
 

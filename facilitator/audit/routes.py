@@ -7,7 +7,7 @@ import io
 import tempfile
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, send_file
+from flask import Blueprint, Response, current_app, render_template, send_file
 from flask_login import login_required
 
 from .. import access

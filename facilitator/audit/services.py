@@ -114,7 +114,8 @@ def verify_chain(org_id: int, batch: int = 1000) -> tuple[int, Break | None]:
             if problem:
                 return count, Break(org_id, entry.id, entry.seq, problem)
             prev_hash, expected_seq, count, after = entry.hash, entry.seq + 1, count + 1, entry.seq
-        db.session.expunge_all()
+        for entry in rows:  # a long chain is walked with bounded memory
+            db.session.expunge(entry)
 
 
 def entries_query(org_id: int, family_id: int | None = None) -> Select:

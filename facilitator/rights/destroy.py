@@ -99,7 +99,8 @@ def destroy_family(family, user) -> DestructionCertificate:
     family_id, org_id, student_ref = family.id, family.organization_id, family.student_ref
     conn = db.session.connection()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA secure_delete=ON")  # freed space is overwritten with zeros
+        # Every connection has it (db.py); said again here because this is what relies on it.
+        conn.exec_driver_sql("PRAGMA secure_delete=ON")
     doc, pkt, mtg = _t("packet_documents"), _t("packets"), _t("meetings")
     keys = list(db.session.execute(select(doc.c.storage_key)
                                    .where(doc.c.family_id == family_id)).scalars())

@@ -126,7 +126,6 @@ def destroy_family(family, user) -> DestructionCertificate:
                                    .where(scopes[t.name])).scalar_one()
             if n:
                 counts.append([LABELS.get(t.name, _label(t.name)), n])
-    db.session.expunge_all()  # the ORM objects of these rows are about to be gone
     for t in reversed(db.metadata.sorted_tables):
         if t.name in scopes:
             db.session.execute(delete(t).where(scopes[t.name]))
@@ -153,7 +152,11 @@ def scrub_after_commit(tables: list[str] | None = None) -> dict:
         result = None
         for _ in range(50):  # a reader still on an old snapshot makes the checkpoint wait
             with engine.connect() as conn:
-                result = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                # On the driver's own connection: a checkpoint cannot run inside a transaction.
+                cursor = conn.connection.driver_connection.execute(
+                    "PRAGMA wal_checkpoint(TRUNCATE)")
+                result = cursor.fetchone()
+                cursor.close()
             if result[0] == 0:
                 break
             time.sleep(0.1)

@@ -28,7 +28,7 @@ def pdf_bytes(text: str) -> bytes:
 
 @pytest.fixture()
 def full_family(app):
-    """Factory: full_family(org, user, canary) -> Family holding ``canary`` in every kind of record."""
+    """Factory: full_family(org, user, canary) -> Family with ``canary`` in every record."""
 
     def factory(org, user, canary: str = "nothing-special") -> Family:
         family = Family(organization_id=org.id, student_name=f"Student {canary}",

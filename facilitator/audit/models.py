@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from sqlalchemy import DDL, DateTime, ForeignKey, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,63 +18,36 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..db import utcnow
 from ..extensions import db
+from ..vocabulary import Vocabulary
 
 
-class Action(StrEnum):
+class Action(Vocabulary):
     """What was done with a record."""
 
-    VIEWED = "viewed"
-    DOWNLOADED = "downloaded"
-    EXPORTED = "exported"
+    VIEWED = "viewed", "Viewed"
+    DOWNLOADED = "downloaded", "Downloaded"
+    EXPORTED = "exported", "Exported"
     #: Sent or shown to someone outside the organization (needs recipient and purpose).
-    DISCLOSED = "disclosed"
+    DISCLOSED = "disclosed", "Disclosed outside the organization"
     #: Destroyed on a parent's request; the entry holds the certificate reference.
-    DESTROYED = "destroyed"
-
-    @property
-    def label(self) -> str:
-        return ACTION_LABELS[self]
+    DESTROYED = "destroyed", "Destroyed on request"
 
 
-ACTION_LABELS = {
-    Action.VIEWED: "Viewed",
-    Action.DOWNLOADED: "Downloaded",
-    Action.EXPORTED: "Exported",
-    Action.DISCLOSED: "Disclosed outside the organization",
-    Action.DESTROYED: "Destroyed on request",
-}
-
-
-class RecordKind(StrEnum):
+class RecordKind(Vocabulary):
     """Which kind of record was accessed."""
 
-    FAMILY = "family"
-    DOCUMENT = "document"
-    MEETING_NOTES = "meeting_notes"
-    MEETING_SUMMARY = "meeting_summary"
-    PACKET = "packet"
+    FAMILY = "family", "Family record"
+    DOCUMENT = "document", "Document"
+    MEETING_NOTES = "meeting_notes", "Meeting notes"
+    MEETING_SUMMARY = "meeting_summary", "Meeting summary"
+    PACKET = "packet", "Record packet"
     #: Everything held about one family, in one ZIP (34 CFR 300.613).
-    FAMILY_EXPORT = "family_export"
+    FAMILY_EXPORT = "family_export", "All records of the family"
     #: The dispute-resolution cases CSV (student references, schools, notes).
-    CASES_EXPORT = "cases_export"
+    CASES_EXPORT = "cases_export", "Dispute-resolution cases (CSV)"
     #: The organization's record of access itself, as CSV.
-    ACCESS_RECORD_EXPORT = "access_record_export"
+    ACCESS_RECORD_EXPORT = "access_record_export", "Record of access (CSV)"
 
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
-
-
-KIND_LABELS = {
-    RecordKind.FAMILY: "Family record",
-    RecordKind.DOCUMENT: "Document",
-    RecordKind.MEETING_NOTES: "Meeting notes",
-    RecordKind.MEETING_SUMMARY: "Meeting summary",
-    RecordKind.PACKET: "Record packet",
-    RecordKind.FAMILY_EXPORT: "All records of the family",
-    RecordKind.CASES_EXPORT: "Dispute-resolution cases (CSV)",
-    RecordKind.ACCESS_RECORD_EXPORT: "Record of access (CSV)",
-}
 
 GENESIS = "0" * 64
 
@@ -133,17 +105,11 @@ class AccessEntry(db.Model):
 
     @property
     def action_label(self) -> str:
-        try:
-            return Action(self.action).label
-        except ValueError:
-            return self.action
+        return Action.label_of(self.action)
 
     @property
     def kind_label(self) -> str:
-        try:
-            return RecordKind(self.record_kind).label
-        except ValueError:
-            return self.record_kind
+        return RecordKind.label_of(self.record_kind)
 
 
 # Triggers that refuse changing or removing an entry. They are created with the

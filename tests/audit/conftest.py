@@ -10,7 +10,8 @@ from facilitator.adr.models import AdrCase
 from facilitator.db import utcnow
 from facilitator.extensions import db
 from facilitator.families.models import Contact, Family, TipEntry
-from facilitator.meetings.services import create_meeting, ensure_note, save_note
+from facilitator.meetings.notes import ensure_note, save_note
+from facilitator.meetings.services import create_meeting
 from facilitator.packets import services as packet_services
 
 

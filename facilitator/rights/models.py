@@ -14,6 +14,7 @@ from ..extensions import db
 
 
 def new_reference() -> str:
+    """A random certificate reference such as DC-4F1A9C02B7 (no child data in it)."""
     return "DC-" + secrets.token_hex(5).upper()
 
 

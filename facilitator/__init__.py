@@ -16,11 +16,14 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 BLUEPRINTS = (
     "facilitator.home:bp",
     "facilitator.auth.routes:bp",
+    "facilitator.auth.sessions:bp",
     "facilitator.families.routes:bp",
     "facilitator.meetings:blueprint",
     "facilitator.adr.routes:bp",
     "facilitator.plans.routes:bp",
     "facilitator.packets:blueprint",
+    "facilitator.audit.routes:bp",
+    "facilitator.rights.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.

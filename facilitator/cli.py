@@ -100,3 +100,6 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from .audit.cli import audit_cli
+
+    app.cli.add_command(audit_cli)

@@ -22,7 +22,15 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    #: None: on when PREFERRED_URL_SCHEME is https (set FLASK_SESSION_COOKIE_SECURE to decide).
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PREFERRED_URL_SCHEME = "http"
+    #: Minutes without activity (autosave counts) after which a session signs out.
+    FACILITATOR_IDLE_MINUTES = 30
+    #: How long a "sign in again" (password re-entry) stays valid for sensitive steps.
+    FACILITATOR_REAUTH_MINUTES = 5
     SESSION_COOKIE_NAME = "facilitator_session"
     PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
@@ -73,5 +81,11 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
     if overrides:
         app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if os.environ.get("SESSION_COOKIE_SECURE") and "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        app.config["SESSION_COOKIE_SECURE"] = os.environ["SESSION_COOKIE_SECURE"].lower() in (
+            "1", "true", "yes", "on")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PREFERRED_URL_SCHEME"] == "https"
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)

@@ -52,6 +52,9 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Freed space is overwritten with zeros: an edited or destroyed child's record
+    # leaves no old copy in the file (34 CFR 300.624; see facilitator/rights/destroy.py).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

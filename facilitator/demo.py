@@ -47,9 +47,14 @@ def database_is_empty() -> bool:
 
 
 def erase_everything() -> None:
-    """Delete every row of every table, children first."""
+    """Delete every row of every table, children first (the record of access too)."""
+    from .audit.models import AccessEntry, reset_whole_database
+
     for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+        if table is AccessEntry.__table__:
+            reset_whole_database(db.session.connection())
+        else:
+            db.session.execute(table.delete())
     db.session.flush()
 
 

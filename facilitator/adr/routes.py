@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 
-from .. import access
+from .. import access, audit
 from ..extensions import db, limiter
 from ..validation import parse_id
 from . import dashboard as dash
@@ -237,6 +237,8 @@ def case_import():
 def case_export():
     """Download every case of the organization as CSV (the import format)."""
     body = export_csv(_org())
+    audit.record(audit.Action.EXPORTED, audit.RecordKind.CASES_EXPORT, None)
+    db.session.commit()
     return Response("\ufeff" + body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=cases-{date.today().isoformat()}.csv"})
 

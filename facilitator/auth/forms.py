@@ -42,6 +42,9 @@ class UserCreateForm(FlaskForm):
                message="Enter an email address like name@example.org."),
     ])
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    position = StringField("Position", validators=[Optional(), Length(max=120)],
+                           description="Job title, e.g. “School psychologist”: shown on the "
+                                       "list of staff with access to family records.")
     role = SelectField("Role", choices=ROLE_CHOICES)
     password = PasswordField(
         "Starting password",
@@ -53,6 +56,9 @@ class UserCreateForm(FlaskForm):
 
 class UserEditForm(FlaskForm):
     name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    position = StringField("Position", validators=[Optional(), Length(max=120)],
+                           description="Job title, e.g. “School psychologist”: shown on the "
+                                       "list of staff with access to family records.")
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Active (may sign in)")
 
@@ -70,3 +76,9 @@ class SetPasswordForm(FlaskForm):
         description="At least 12 characters. Give it to the person privately; "
         "their other sessions end.",
     )
+
+
+class ReauthForm(FlaskForm):
+    """Sign in again: the password only."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])

@@ -63,6 +63,8 @@ class User(UserMixin, db.Model):
     #: Stored lower-case; unique across all organizations because it is the login.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    #: Job title shown on the staff access list (34 CFR 300.623(d)), e.g. "School psychologist".
+    position: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     #: admin, facilitator, advocate or analyst.
     role: Mapped[str] = mapped_column(String(20))

@@ -136,6 +136,7 @@ def user_new():
             user = create_user(
                 current_user.organization, form.email.data, form.role.data,
                 form.password.data, name=form.name.data or "",
+                position=form.position.data or "",
             )
         except AccountError as exc:
             field = form.password if "password" in str(exc).lower() else form.email
@@ -156,7 +157,7 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         try:
             update_user(user, name=form.name.data or "", role=form.role.data,
-                        active=form.active.data)
+                        active=form.active.data, position=form.position.data or "")
         except AccountError as exc:
             db.session.rollback()
             form.role.errors.append(str(exc))

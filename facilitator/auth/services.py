@@ -65,7 +65,7 @@ def create_organization(slug: str, name: str, kind: str) -> Organization:
 
 def create_user(
     org: Organization, email: str, role: str, password: str, name: str = "",
-    check_strength: bool = True,
+    check_strength: bool = True, position: str = "",
 ) -> User:
     """Add a user to ``org``; refuses a taken email, unknown role or weak password."""
     email = normalize_email(email)
@@ -77,7 +77,8 @@ def create_user(
         raise AccountError(f"A user with email {email} already exists.")
     if check_strength and (problem := password_problem(password, email)):
         raise AccountError(problem)
-    user = User(organization=org, email=email, role=role, name=name.strip())
+    user = User(organization=org, email=email, role=role, name=name.strip(),
+                position=position.strip())
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -92,8 +93,9 @@ def active_admin_count(org_id: int) -> int:
     ).scalar_one()
 
 
-def update_user(user: User, *, name: str, role: str, active: bool) -> None:
-    """Change a user's name, role or active flag, keeping at least one active admin."""
+def update_user(user: User, *, name: str, role: str, active: bool,
+                position: str | None = None) -> None:
+    """Change a user's name, position, role or active flag, keeping at least one active admin."""
     if role not in {r.value for r in Role}:
         raise AccountError(f"Unknown role '{role}'.")
     loses_admin = user.role == Role.ADMIN and user.active and (role != Role.ADMIN or not active)
@@ -107,4 +109,6 @@ def update_user(user: User, *, name: str, role: str, active: bool) -> None:
         # A new role means new permissions: start fresh sessions.
         user.revoke_sessions()
     user.name, user.role, user.active = name.strip(), role, active
+    if position is not None:
+        user.position = position.strip()
     db.session.flush()

@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from .. import access
+from .. import access, audit
 from ..extensions import db
 from ..web import remember_search, remembered_search
 from .forms import ConfirmForm, ContactForm, FamilyForm, FamilySearchForm, TipForm
@@ -92,8 +92,11 @@ def new():
 def detail(family_id: int):
     """One family: the student, contacts, tip file and meetings."""
     family = access.get_or_404(Family, family_id)
-    return render_template("families/detail.html", family=family, groups=tips_by_kind(family),
+    html = render_template("families/detail.html", family=family, groups=tips_by_kind(family),
                            confirm=ConfirmForm())
+    audit.record(audit.Action.VIEWED, audit.RecordKind.FAMILY, family.id, family_id=family.id)
+    db.session.commit()
+    return html
 
 
 @bp.route("/<int:family_id>/edit", methods=["GET", "POST"])

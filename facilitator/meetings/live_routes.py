@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import access
+from .. import access, audit
 from ..content import current_content
 from ..db import begin_write
 from ..extensions import db
@@ -58,7 +58,7 @@ def live(meeting_id: int):
                and (not q or q in p.text.lower())]
     stage_labels = {s.key: s.label for s in content.stages}
     situation_labels = {s.key: s.label for s in content.situations}
-    return render_template(
+    html = render_template(
         "meetings/live.html", meeting=meeting, note=note,
         checklist=checklist_view(meeting, "during"), prompts=prompts, all_prompts=content.prompts,
         stages=content.stages, situations=content.situations, stage=stage,
@@ -73,6 +73,10 @@ def live(meeting_id: int):
                                                         meeting_id=meeting.id),
             "canEdit": access.can("edit_meetings")},
     )
+    audit.record(audit.Action.VIEWED, audit.RecordKind.MEETING_NOTES, meeting.id,
+                 family_id=meeting.family_id)
+    db.session.commit()
+    return html
 
 
 def _api(capability: str):
@@ -154,7 +158,11 @@ def note_versions(meeting_id: int):
     """Every saved version of the notes, newest first."""
     meeting = access.get_or_404(Meeting, meeting_id)
     versions = notes.note_versions(meeting.note) if meeting.note else []
-    return render_template("meetings/note_versions.html", meeting=meeting, versions=versions)
+    html = render_template("meetings/note_versions.html", meeting=meeting, versions=versions)
+    audit.record(audit.Action.VIEWED, audit.RecordKind.MEETING_NOTES, meeting.id,
+                 family_id=meeting.family_id)
+    db.session.commit()
+    return html
 
 
 @bp.get("/meetings/<int:meeting_id>/notes/versions/<int:version>")
@@ -169,4 +177,8 @@ def note_version(meeting_id: int, version: int):
     ).scalar_one_or_none()
     if found is None:
         abort(404)
-    return render_template("meetings/note_version.html", meeting=meeting, version=found)
+    html = render_template("meetings/note_version.html", meeting=meeting, version=found)
+    audit.record(audit.Action.VIEWED, audit.RecordKind.MEETING_NOTES, meeting.id,
+                 family_id=meeting.family_id)
+    db.session.commit()
+    return html

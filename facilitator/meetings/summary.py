@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response, current_app
 from flask_login import current_user
 
-from .. import access
+from .. import access, audit
 from ..auth.models import Organization
 from ..db import begin_write
 from ..documents import meeting_summary as doc
@@ -98,6 +98,8 @@ def summary_docx(meeting_id: int):
     body = doc.build_meeting_summary(data)
     db.session.add(SummaryDownload(organization_id=meeting.organization_id,
                                    meeting_id=meeting.id, user_id=current_user.id))
+    audit.record(audit.Action.DOWNLOADED, audit.RecordKind.MEETING_SUMMARY, meeting.id,
+                 family_id=meeting.family_id)
     db.session.commit()
     current_app.logger.info("meeting summary downloaded meeting_id=%s user_id=%s",
                             meeting.id, current_user.id)

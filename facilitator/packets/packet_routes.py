@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import access
+from .. import access, audit
 from ..extensions import db
 from ..validation import parse_id
 from . import build, services, storage
@@ -182,6 +182,8 @@ def packet_file(family_id, packet_id, kind):
         abort(404)
     name = services.safe_filename(f"{pkt.title} - {family.student_name}.{ext}",
                                   default=f"packet.{ext}", is_path=False)
+    audit.record(audit.Action.DOWNLOADED, audit.RecordKind.PACKET, pkt.id, family_id=family.id)
+    db.session.commit()
     return attachment(path, name, mimetype)
 
 

@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func
 
-from .. import access
+from .. import access, audit
 from ..db import begin_write
 from ..extensions import db
 from ..families.models import Family
@@ -170,6 +170,7 @@ def download(family_id, doc_id):
     if not path.exists():
         abort(404)
     services.record_download(doc, current_user)
+    audit.record(audit.Action.DOWNLOADED, audit.RecordKind.DOCUMENT, doc.id, family_id=family.id)
     db.session.commit()
     return attachment(path, services.download_name(doc), BY_KEY[doc.file_type].mimetype)
 

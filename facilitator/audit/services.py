@@ -1,0 +1,166 @@
+"""Writing the record of access, checking its chains, and reading it back.
+
+:func:`record` flushes and never commits: the entry is part of the view's
+transaction, so an access whose response is sent is an access that is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import Select
+
+from ..db import SAFE_METHODS, begin_write, utcnow
+from ..extensions import db
+from .models import GENESIS, AccessEntry, Action, RecordKind
+
+#: Class id of PostgreSQL's two-number advisory lock: (AUDIT_LOCK, organization id).
+AUDIT_LOCK = 300614
+MAX_RECIPIENT, MAX_PURPOSE = 300, 500
+
+
+class AuditError(ValueError):
+    """An entry could not be written as asked; the message says what is missing."""
+
+
+def _clean(value: str | None, limit: int, what: str) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise AuditError(f"The {what} can be at most {limit} characters.")
+    return value or None
+
+
+def _lock_chain(org_id: int) -> None:
+    """Make appends to one organization's chain wait for each other.
+
+    SQLite already serializes writers (every write transaction begins
+    IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock, released
+    by the view's commit, before the previous hash is read.
+    """
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        db.session.execute(db.text("SELECT pg_advisory_xact_lock(:cls, :org)"),
+                           {"cls": AUDIT_LOCK, "org": org_id})
+    elif has_request_context() and request.method in SAFE_METHODS:
+        begin_write()  # a page read that records itself is a writer from here on
+
+
+def record(action: str, record_kind: str, record_id: int | None, *, family_id: int | None = None,
+           recipient: str | None = None, purpose: str | None = None,
+           reference: str | None = None, user=None, organization_id: int | None = None
+           ) -> AccessEntry:
+    """Append one entry to the organization's record of access (flushes, no commit).
+
+    A disclosure (``Action.DISCLOSED``) needs both a recipient and a purpose.
+    """
+    action, record_kind = Action(action), RecordKind(record_kind)
+    recipient = _clean(recipient, MAX_RECIPIENT, "recipient")
+    purpose = _clean(purpose, MAX_PURPOSE, "purpose")
+    if action == Action.DISCLOSED and not (recipient and purpose):
+        raise AuditError("A disclosure outside the organization needs both the recipient "
+                         "(who receives the record) and the purpose (why).")
+    user = current_user if user is None else user
+    user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    org_id = organization_id if organization_id is not None else user.organization_id
+    _lock_chain(org_id)
+    last = db.session.execute(
+        db.select(AccessEntry.seq, AccessEntry.hash)
+        .where(AccessEntry.organization_id == org_id)
+        .order_by(AccessEntry.seq.desc()).limit(1)).first()
+    entry = AccessEntry(
+        organization_id=org_id, seq=(last.seq + 1) if last else 1, at=utcnow(),
+        user_id=user_id, action=action.value, record_kind=record_kind.value,
+        record_id=record_id, family_id=family_id, recipient=recipient, purpose=purpose,
+        reference=reference, prev_hash=last.hash if last else GENESIS)
+    entry.hash = entry.compute_hash()
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass
+class Break:
+    """The first entry where an organization's chain does not hold."""
+
+    organization_id: int
+    entry_id: int
+    seq: int
+    reason: str
+
+
+def verify_chain(org_id: int, batch: int = 1000) -> tuple[int, Break | None]:
+    """Walk one organization's chain in order: (entries checked, first break or None)."""
+    prev_hash, expected_seq, count, after = GENESIS, 1, 0, 0
+    while True:
+        rows = db.session.execute(
+            db.select(AccessEntry).where(AccessEntry.organization_id == org_id,
+                                         AccessEntry.seq > after)
+            .order_by(AccessEntry.seq).limit(batch)).scalars().all()
+        if not rows:
+            return count, None
+        for entry in rows:
+            problem = None
+            if entry.seq != expected_seq:
+                problem = f"expected position {expected_seq}, found {entry.seq} (entries missing)"
+            elif entry.prev_hash != prev_hash:
+                problem = "its previous-hash does not match the entry before it"
+            elif entry.compute_hash() != entry.hash:
+                problem = "its hash does not match its contents (it was changed)"
+            if problem:
+                return count, Break(org_id, entry.id, entry.seq, problem)
+            prev_hash, expected_seq, count, after = entry.hash, entry.seq + 1, count + 1, entry.seq
+        for entry in rows:  # a long chain is walked with bounded memory
+            db.session.expunge(entry)
+
+
+def entries_query(org_id: int, family_id: int | None = None) -> Select:
+    """The organization's (or one family's) entries, newest first."""
+    stmt = db.select(AccessEntry).where(AccessEntry.organization_id == org_id)
+    if family_id is not None:
+        stmt = stmt.where(AccessEntry.family_id == family_id)
+    return stmt.order_by(AccessEntry.seq.desc())
+
+
+CSV_HEADER = ["seq", "at_utc", "user_id", "user_email", "user_name", "action", "record_kind",
+              "record_id", "family_id", "recipient", "purpose", "reference", "prev_hash", "hash"]
+
+
+def csv_rows(org_id: int, batch: int = 1000) -> Iterator[list[str]]:
+    """Every entry of the organization, oldest first, as CSV cells (not yet formula-safe)."""
+    from ..auth.models import User
+    from .models import _utc_text
+
+    users = {u.id: u for u in db.session.execute(
+        db.select(User).where(User.organization_id == org_id)).scalars()}
+    yield CSV_HEADER
+    after = 0
+    while True:
+        rows = db.session.execute(
+            db.select(AccessEntry).where(AccessEntry.organization_id == org_id,
+                                         AccessEntry.seq > after)
+            .order_by(AccessEntry.seq).limit(batch)).scalars().all()
+        if not rows:
+            return
+        for e in rows:
+            u = users.get(e.user_id)
+            yield [str(e.seq), _utc_text(e.at), _text(e.user_id), u.email if u else "",
+                   u.name if u else "", e.action, e.record_kind, _text(e.record_id),
+                   _text(e.family_id), e.recipient or "", e.purpose or "", e.reference or "",
+                   e.prev_hash, e.hash]
+        after = rows[-1].seq
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def organizations_with_entries(only: Iterable[int] | None = None) -> list[int]:
+    """Ids of organizations that have at least one entry."""
+    stmt = db.select(AccessEntry.organization_id).distinct().order_by(AccessEntry.organization_id)
+    ids = list(db.session.execute(stmt).scalars())
+    return [i for i in ids if only is None or i in set(only)]

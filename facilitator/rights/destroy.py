@@ -1,0 +1,176 @@
+"""Destroying everything about one family on a parent's request (34 CFR 300.624).
+
+Rows go with Core DELETE statements, in dependency order, so the database's
+own cascades remove each meeting's records. Dispute-resolution cases are not
+deleted: the counts of the federal 618 report are not child data, so each
+case stays with the child's data taken out (family and meeting links, student
+reference replaced by an anonymous one shared by that child's cases, notes
+emptied). Files leave the storage folder after the commit. On SQLite the
+deleting connection runs with ``secure_delete`` (freed space is zeroed) and
+the WAL is checkpointed and truncated afterwards; on PostgreSQL the tables
+concerned are vacuumed after the commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from .. import audit
+from ..extensions import db
+from ..packets import storage
+from ..packets.services import _after_commit, is_building
+from .models import DestructionCertificate
+
+#: How each table's rows are named on the certificate.
+LABELS = {
+    "families": "Family record (student)",
+    "family_contacts": "Guardians and contacts",
+    "family_tips": "Meeting tip-file entries",
+    "packet_documents": "Documents",
+    "packet_document_downloads": "Document download records",
+    "packet_timeline_events": "Timeline events",
+    "packet_timeline_event_documents": "Timeline links to documents",
+    "packet_decisions": "Decision-log entries",
+    "packets": "Record packets",
+    "packet_items": "Record packet contents",
+    "meetings": "Meetings",
+    "meeting_notes": "Meeting notes",
+    "meeting_note_versions": "Meeting notes versions",
+}
+#: Tables that are never destroyed with a family (they hold no child data).
+KEPT = {"adr_cases", "audit_entries", "destruction_certificates"}
+
+
+class DestroyError(ValueError):
+    """The destruction cannot go ahead; the message says why."""
+
+
+def _t(name: str):
+    return db.metadata.tables[name]
+
+
+def _children(parent: str) -> list:
+    """Tables with a foreign key to ``parent``.id (they go with it by cascade)."""
+    return [t for t in db.metadata.sorted_tables if t.name not in KEPT and any(
+        fk.column.table.name == parent for fk in t.foreign_keys)]
+
+
+def _scopes(family_id: int, org_id: int) -> dict:
+    """For each table holding the family's rows: the condition that picks them.
+
+    A row belongs to the family when a required (NOT NULL) foreign key leads to
+    the family or to one of its meetings, notes, documents, packets or events.
+    """
+    mtg, note = _t("meetings"), _t("meeting_notes")
+    doc, pkt, ev = _t("packet_documents"), _t("packets"), _t("packet_timeline_events")
+    meetings = select(mtg.c.id).where(mtg.c.family_id == family_id, mtg.c.organization_id == org_id)
+    owners = {
+        "families": [family_id],
+        "meetings": meetings,
+        "meeting_notes": select(note.c.id).where(note.c.meeting_id.in_(meetings)),
+        "packet_documents": select(doc.c.id).where(doc.c.family_id == family_id),
+        "packets": select(pkt.c.id).where(pkt.c.family_id == family_id),
+        "packet_timeline_events": select(ev.c.id).where(ev.c.family_id == family_id),
+    }
+    conds: dict[str, list] = {"families": [_t("families").c.id == family_id]}
+    for parent, ids in owners.items():
+        for t in _children(parent):
+            for fk in t.foreign_keys:
+                if fk.column.table.name == parent and not fk.parent.nullable:
+                    conds.setdefault(t.name, []).append(fk.parent.in_(ids))
+    return {name: or_(*c) for name, c in conds.items()}
+
+
+def destroy_family(family, user) -> DestructionCertificate:
+    """Delete every record of ``family``, anonymize its cases, and issue the certificate.
+
+    Flushes, never commits; the files are removed once the view commits.
+    """
+    from ..packets.models import Packet
+
+    if any(is_building(p) for p in db.session.execute(
+            select(Packet).where(Packet.family_id == family.id)).scalars()):
+        raise DestroyError("A record packet of this family is being built. Wait until it "
+                           "finishes, then destroy the records.")
+    family_id, org_id, student_ref = family.id, family.organization_id, family.student_ref
+    conn = db.session.connection()
+    if conn.dialect.name == "sqlite":
+        # Every connection has it (db.py); said again here because this is what relies on it.
+        conn.exec_driver_sql("PRAGMA secure_delete=ON")
+    doc, pkt, mtg = _t("packet_documents"), _t("packets"), _t("meetings")
+    keys = list(db.session.execute(select(doc.c.storage_key)
+                                   .where(doc.c.family_id == family_id)).scalars())
+    for row in db.session.execute(select(pkt.c.docx_key, pkt.c.zip_key, pkt.c.pdf_key)
+                                  .where(pkt.c.family_id == family_id)):
+        keys.extend(k for k in row if k)
+
+    cases = _t("adr_cases")
+    meetings = select(mtg.c.id).where(mtg.c.family_id == family_id)
+    picks = [cases.c.family_id == family_id, cases.c.meeting_id.in_(meetings)]
+    if student_ref:
+        picks.append(cases.c.student_ref == student_ref)
+    anonymized = db.session.execute(
+        update(cases).where(cases.c.organization_id == org_id, or_(*picks))
+        .values(family_id=None, meeting_id=None, notes="",
+                student_ref="anon-" + secrets.token_hex(6))).rowcount
+
+    scopes = _scopes(family_id, org_id)
+    counts = []
+    for t in db.metadata.sorted_tables:
+        if t.name in scopes:
+            n = db.session.execute(select(func.count()).select_from(t)
+                                   .where(scopes[t.name])).scalar_one()
+            if n:
+                counts.append([LABELS.get(t.name, _label(t.name)), n])
+    for t in reversed(db.metadata.sorted_tables):
+        if t.name in scopes:
+            db.session.execute(delete(t).where(scopes[t.name]))
+    cert = DestructionCertificate(organization_id=org_id, family_id=family_id,
+                                  destroyed_by_id=user.id, counts=counts,
+                                  files_removed=len(keys), cases_anonymized=anonymized)
+    db.session.add(cert)
+    db.session.flush()
+    audit.record(audit.Action.DESTROYED, audit.RecordKind.FAMILY, family_id,
+                 family_id=family_id, reference=cert.reference, user=user,
+                 organization_id=org_id)
+    _after_commit(lambda: [storage.delete(k) for k in keys])
+    return cert
+
+
+def _label(table: str) -> str:
+    return table.replace("meeting_", "Meeting ").replace("_", " ").capitalize()
+
+
+def scrub_after_commit(tables: list[str] | None = None) -> dict:
+    """Leave no copy of deleted rows in the database files (run after the commit)."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        result = None
+        for _ in range(50):  # a reader still on an old snapshot makes the checkpoint wait
+            with engine.connect() as conn:
+                # On the driver's own connection: a checkpoint cannot run inside a transaction.
+                cursor = conn.connection.driver_connection.execute(
+                    "PRAGMA wal_checkpoint(TRUNCATE)")
+                result = cursor.fetchone()
+                cursor.close()
+            if result[0] == 0:
+                break
+            time.sleep(0.1)
+        return {"checkpoint": list(result) if result else None}
+    if engine.dialect.name == "postgresql":
+        names = tables or destroyed_tables()
+        full = current_app.config.get("FACILITATOR_DESTROY_VACUUM_FULL", False)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in names:
+                conn.exec_driver_sql(f'VACUUM {"(FULL) " if full else ""}"{name}"')
+        return {"vacuumed": names}
+    return {}
+
+
+def destroyed_tables() -> list[str]:
+    """Every table a destruction deletes from or changes."""
+    return sorted({*_scopes(0, 0), "adr_cases"})

@@ -1,0 +1,106 @@
+"""Parents' rights pages: the whole record of a family as a ZIP, and destruction on request."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import access, audit
+from ..auth.sessions import fresh_required
+from ..extensions import db
+from ..families.models import Family
+from .destroy import DestroyError, destroy_family, scrub_after_commit
+from .export import build_family_export
+from .forms import DestroyForm, ExportForm
+from .models import DestructionCertificate
+
+bp = Blueprint("rights", __name__)
+
+
+def _names_match(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+@bp.route("/families/<int:family_id>/export", methods=["GET", "POST"])
+@access.require("edit_families")
+@fresh_required
+def export_start(family_id: int):
+    """Download everything held about the family as one ZIP (recorded; needs a fresh sign-in)."""
+    family = access.get_or_404(Family, family_id)
+    form = ExportForm()
+    if form.validate_on_submit():
+        fh = build_family_export(family)
+        audit.record(audit.Action.EXPORTED, audit.RecordKind.FAMILY_EXPORT, family.id,
+                     family_id=family.id)
+        if form.recipient.data and form.recipient.data.strip():
+            audit.record(audit.Action.DISCLOSED, audit.RecordKind.FAMILY_EXPORT, family.id,
+                         family_id=family.id, recipient=form.recipient.data,
+                         purpose=form.purpose.data)
+        db.session.commit()
+        current_app.logger.info("family export family_id=%s user_id=%s", family_id,
+                                current_user.id)
+        response = send_file(fh, mimetype="application/zip", as_attachment=True,
+                             download_name=f"family-records-{family_id}.zip",
+                             conditional=False, etag=False, max_age=0)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return render_template("rights/export.html", family=family, form=form), (
+        400 if form.errors else 200)
+
+
+@bp.route("/families/<int:family_id>/destroy", methods=["GET", "POST"])
+@access.require("manage_users")
+@fresh_required
+def destroy(family_id: int):
+    """Destroy every record of the family on request, after the admin types the student's name."""
+    family = access.get_or_404(Family, family_id)
+    form = DestroyForm()
+    if form.validate_on_submit():
+        if not _names_match(form.student_name.data, family.student_name):
+            form.student_name.errors.append(
+                "That is not the student's name as the records have it. Type it exactly.")
+        else:
+            try:
+                cert = destroy_family(family, current_user._get_current_object())
+            except DestroyError as exc:
+                db.session.rollback()
+                form.student_name.errors.append(str(exc))
+            else:
+                reference = cert.reference
+                db.session.commit()
+                scrub_after_commit()
+                current_app.logger.info("family destroyed reference=%s user_id=%s",
+                                        reference, current_user.id)
+                flash("The records are destroyed. Keep this certificate's reference.", "success")
+                return redirect(url_for(".certificate", reference=reference))
+    return render_template("rights/destroy.html", family=family, form=form), (
+        400 if form.errors else 200)
+
+
+@bp.get("/admin/destruction-certificates")
+@access.require("manage_users")
+def certificates():
+    """Every destruction certificate of the organization, newest first."""
+    certs = db.session.execute(access.scoped(DestructionCertificate)
+                               .order_by(DestructionCertificate.id.desc())).scalars().all()
+    return render_template("rights/certificates.html", certs=certs)
+
+
+@bp.get("/admin/destruction-certificates/<reference>")
+@access.require("manage_users")
+def certificate(reference: str):
+    """One destruction certificate: kinds of records, counts, when, by whom, reference."""
+    cert = db.session.execute(access.scoped(DestructionCertificate).where(
+        DestructionCertificate.reference == reference[:20])).scalar_one_or_none()
+    if cert is None:
+        abort(404)
+    return render_template("rights/certificate.html", cert=cert)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import web
+from . import i18n, web
 from .config import configure
 from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     web.init_app(app)
+    i18n.init_app(app)
 
     for module in MODEL_MODULES:
         import_module(module)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale
 
 babel = Babel()
@@ -131,9 +131,6 @@ def select_locale() -> str:
     """Flask-Babel's locale selector: English unless the page belongs to a family."""
     if not has_request_context():
         return DEFAULT
-    chosen = g.get("family_language")
-    if chosen:
-        return chosen
     finder = PAGE_LANGUAGES.get(request.endpoint or "")
     if finder is not None:
         try:
@@ -141,15 +138,6 @@ def select_locale() -> str:
         except Exception:  # noqa: BLE001 - an error page must still render (e.g. DB down)
             return supported(request.args.get("lang")) or DEFAULT
     return DEFAULT
-
-
-def use_language(code: str | None) -> str:
-    """Set this request's family language (call before anything is rendered)."""
-    from flask_babel import refresh
-
-    g.family_language = supported(code) or DEFAULT
-    refresh()
-    return g.family_language
 
 
 def current_language() -> str:

@@ -42,3 +42,20 @@ def test_without_a_guardian_language_the_family_primary_language_decides():
 
 def test_a_language_we_have_no_catalog_for_is_english():
     assert family_language(_family("Spanish", [("A", True, "Korean")])) == "en"
+
+
+def test_rendered_in_switches_templates_and_gettext_for_mail_and_documents(app):
+    from flask import render_template_string
+    from flask_babel import gettext
+
+    from facilitator.i18n import rendered_in
+
+    with app.test_request_context("/"):
+        assert render_template_string("{{ _('Thank you') }}") == "Thank you"
+        with rendered_in("es") as code:
+            assert code == "es"
+            assert render_template_string("{{ _('Thank you') }}") == "Gracias"
+            assert gettext("Video call") == "Videollamada"
+        with rendered_in("Klingon"):  # not a catalog we have: English
+            assert gettext("Video call") == "Video call"
+        assert gettext("Video call") == "Video call"

@@ -148,26 +148,47 @@ def current_language() -> str:
     return locale.language if locale is not None else DEFAULT
 
 
-def extract_labels(fileobj, keywords, comment_tags, options):
-    """Babel extractor: every string value of the ``*_LABELS`` / ``*_CHOICES`` mappings.
+def _vocabulary_labels(node: ast.ClassDef) -> Iterator[tuple[int, str]]:
+    """``NAME = "value", "Label"`` members of a ``Vocabulary`` class: their labels."""
+    bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+    if "Vocabulary" not in bases:
+        return
+    for item in node.body:
+        if isinstance(item, ast.Assign) and isinstance(item.value, ast.Tuple) \
+                and len(item.value.elts) >= 2 and isinstance(item.value.elts[1], ast.Constant) \
+                and isinstance(item.value.elts[1].value, str):
+            yield item.lineno, item.value.elts[1].value
 
-    The vocabulary modules keep their plain labels as data; the Word builders
-    translate them when they print them, so the catalog must hold them too.
+
+def _mapping_labels(node: ast.AST) -> Iterator[tuple[int, str]]:
+    """Every string value of a ``*_LABELS`` / ``*_CHOICES`` dict (nested dicts too)."""
+    target = None
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+    elif isinstance(node, ast.AnnAssign):
+        target = node.target
+    if not isinstance(target, ast.Name) or not target.id.endswith(("_LABELS", "_CHOICES")):
+        return
+    for inner in ast.walk(node.value):
+        if isinstance(inner, ast.Dict):
+            for value in inner.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    yield value.lineno, value.value
+
+
+def extract_labels(fileobj, keywords, comment_tags, options):
+    """Babel extractor for vocabulary modules: labels kept as data, not gettext calls.
+
+    It finds the labels of ``Vocabulary`` members (``X = "x", "Label"``) and the
+    string values of ``*_LABELS`` / ``*_CHOICES`` mappings. The Word builders
+    translate these labels when they print them, so the catalog must hold them.
     """
     tree = ast.parse(fileobj.read())
     for node in ast.walk(tree):
-        target = None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-        elif isinstance(node, ast.AnnAssign):
-            target = node.target
-        if not isinstance(target, ast.Name) or not target.id.endswith(("_LABELS", "_CHOICES")):
-            continue
-        for inner in ast.walk(node.value):
-            if isinstance(inner, ast.Dict):
-                for value in inner.values:
-                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        yield value.lineno, "", value.value, []
+        found = _vocabulary_labels(node) if isinstance(node, ast.ClassDef) \
+            else _mapping_labels(node)
+        for lineno, label in found:
+            yield lineno, "", label, []
 
 
 def init_app(app: Flask) -> None:

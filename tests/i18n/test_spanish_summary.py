@@ -140,6 +140,7 @@ def test_download_defaults_to_the_family_language_and_offers_both(client, signed
     meeting = spanish_meeting(signed_in("facilitator").organization)
     after = client.get(f"/meetings/{meeting.id}/after").get_data(as_text=True)
     assert '<html lang="en">' in after  # the staff page itself stays English
+    assert "The family's language is Spanish" in after
     links = re.findall(r'<a class="button[^"]*" lang="(\w+)" href="([^"]+)">([^<]+)</a>', after)
     assert [(lang, label) for lang, _, label in links] == [
         ("es", "Descargar en español (.docx)"), ("en", "Download in English (.docx)")]

@@ -8,13 +8,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help
+.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help translations
 
 help:
 	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT)"
 	@echo "make dev    - the same with Flask's reloading development server"
 	@echo "make soak   - 3 minutes (SOAK_SECONDS) of 20 editors on gunicorn, SQLite then PostgreSQL"
 	@echo "make test   - install test needs, lint, run the suite on SQLite and PostgreSQL"
+	@echo "make translations - extract marked strings, update the .po catalogs, compile the .mo files"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +68,11 @@ test-sqlite: $(VENV)/.installed
 test-postgres: $(VENV)/.installed
 	@echo "== database tests on a throwaway PostgreSQL =="
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser"
+
+# Extract -> update -> compile, in one step. Edit the msgstr lines in
+# facilitator/translations/es/LC_MESSAGES/messages.po, then run it again.
+translations: $(VENV)/.installed
+	$(BIN)/python scripts/translations.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
-from . import validation, web
+from . import i18n, validation, web
 from .config import configure
 from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     web.init_app(app)
     validation.init_app(app)
+    i18n.init_app(app)
 
     for module in MODEL_MODULES:
         import_module(module)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import access
+from . import access, i18n
 from .extensions import db, login_manager
 
 CSP = (
@@ -16,22 +18,28 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+#: Error pages a family can reach (the survey) are shown in its language: lazy strings.
 ERROR_TEXT = {
-    400: ("The request could not be understood",
-          "Something in what was sent was not right. Go back, reload the page and try again."),
-    403: ("You cannot do that here",
-          "Your role in this organization does not allow this. Ask your organization's admin "
-          "if you need it."),
-    404: ("Page not found",
-          "There is nothing here, or it is not part of your organization. Check the address."),
-    405: ("That action is not possible here",
-          "This page does not accept that kind of request. Use the buttons on the page."),
-    413: ("The file is too large",
-          "What you sent is larger than the limit of {limit}. Send a smaller file."),
-    429: ("Too many attempts",
-          "There were too many tries in a short time. Wait a few minutes and try again."),
-    500: ("Something went wrong on our side",
-          "The error was recorded. Nothing you did caused it. Try again in a moment."),
+    400: (_l("The request could not be understood"),
+          _l("Something in what was sent was not right. Go back, reload the page and try "
+             "again.")),
+    403: (_l("You cannot do that here"),
+          _l("Your role in this organization does not allow this. Ask your organization's "
+             "admin if you need it.")),
+    404: (_l("Page not found"),
+          _l("There is nothing here, or it is not part of your organization. Check the "
+             "address.")),
+    405: (_l("That action is not possible here"),
+          _l("This page does not accept that kind of request. Use the buttons on the page.")),
+    410: (_l("This link is no longer valid"),
+          _l("The link has expired or was already used. Ask the person who sent it to you for "
+             "a new one.")),
+    413: (_l("The file is too large"),
+          _l("What you sent is larger than the limit of %(limit)s. Send a smaller file.")),
+    429: (_l("Too many attempts"),
+          _l("There were too many tries in a short time. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("The error was recorded. Nothing you did caused it. Try again in a moment.")),
 }
 
 
@@ -54,9 +62,10 @@ def render_error(code: int, message: str | None = None):
     from flask import current_app
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    text = text.format(limit=human_size(limit))
+    text = str(text) % {"limit": human_size(limit)} if code == 413 else str(text)
     return render_template("errors/error.html", code=code, title=title,
-                           text=message or text), code
+                           text=message or text,
+                           family_page=request.endpoint in i18n.PAGE_LANGUAGES), code
 
 
 SEARCHES = "searches"
@@ -111,8 +120,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_error(400, "This form had expired or was sent from somewhere else. "
-                                 "Go back, reload the page and send it again.")
+        return render_error(400, _("This form had expired or was sent from somewhere else. "
+                                   "Go back, reload the page and send it again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

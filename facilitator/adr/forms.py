@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +16,7 @@ from wtforms.validators import (
 )
 
 from ..validation import CheckedForm as FlaskForm
+from ..i18n import LANGUAGES
 from .models import PROCESS_LABELS, STATUS_LABELS, Process
 
 YES_NO = [SelectChoice("", "—"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -144,28 +146,35 @@ class ClosureForm(FlaskForm):
 class InviteForm(FlaskForm):
     count = IntegerField("How many participants", default=2,
                          validators=[InputRequired(), NumberRange(min=1, max=20)])
+    #: The survey page opens in this language (missing: the family's); the reader can switch.
+    language = LooseSelect("Language of the survey page",
+                           choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+                           description="Make one set of links per language if needed. The "
+                                       "family's language is chosen first.")
 
 
-AGREE = [SelectChoice("", "Skip this question"), SelectChoice("4", "Strongly agree"),
-         SelectChoice("3", "Agree"), SelectChoice("2", "Disagree"),
-         SelectChoice("1", "Strongly disagree")]
+AGREE = [SelectChoice("", _l("Skip this question")), SelectChoice("4", _l("Strongly agree")),
+         SelectChoice("3", _l("Agree")), SelectChoice("2", _l("Disagree")),
+         SelectChoice("1", _l("Strongly disagree"))]
 
 
 class SurveyForm(FlaskForm):
     """The participant survey (plain language, every question optional)."""
 
-    raised_concerns = SelectField("I had the chance to say what worried me.", choices=AGREE)
-    had_input = SelectField("My ideas were heard and used in the plan for the student.",
+    raised_concerns = SelectField(_l("I had the chance to say what worried me."), choices=AGREE)
+    had_input = SelectField(_l("My ideas were heard and used in the plan for the student."),
                             choices=AGREE)
-    neutral_helpful = SelectField("The facilitator or mediator was fair to everyone and "
-                                  "helpful.", choices=AGREE)
+    neutral_helpful = SelectField(_l("The facilitator or mediator was fair to everyone and "
+                                     "helpful."), choices=AGREE)
     relationship_change = SelectField(
-        "Since the meeting, the relationship between the family and the school is…",
-        choices=[SelectChoice("", "Skip this question"), SelectChoice("improved", "Better"),
-                 SelectChoice("unchanged", "About the same"), SelectChoice("worse", "Worse")])
-    use_again = SelectField("Would you use this kind of meeting again?", choices=[
-        SelectChoice("", "Skip this question"), SelectChoice("yes", "Yes"),
-        SelectChoice("no", "No"), SelectChoice("unsure", "Not sure")])
+        _l("Since the meeting, the relationship between the family and the school is…"),
+        choices=[SelectChoice("", _l("Skip this question")),
+                 SelectChoice("improved", _l("Better")),
+                 SelectChoice("unchanged", _l("About the same")),
+                 SelectChoice("worse", _l("Worse"))])
+    use_again = SelectField(_l("Would you use this kind of meeting again?"), choices=[
+        SelectChoice("", _l("Skip this question")), SelectChoice("yes", _l("Yes")),
+        SelectChoice("no", _l("No")), SelectChoice("unsure", _l("Not sure"))])
 
     def answers(self) -> dict:
         def num(v):

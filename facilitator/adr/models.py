@@ -224,6 +224,8 @@ class SurveyInvitation(db.Model):
                                          index=True)
     #: SHA-256 of the token in the link; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "en" or "es": the language the survey page opens in (the family's when made).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -3,8 +3,7 @@
 Reading is open to every role of the organization (analysts read everything;
 an advocacy organization's users see their own organization's cases read
 only); changing cases needs ``edit_cases``; school closures need
-``manage_settings``. The survey pages are public and work with a single-use
-link instead of an account.
+``manage_settings``. The survey pages are public (a single-use link, no account).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from .. import access, audit
 from ..extensions import db, limiter
 from ..validation import parse_id
 from . import dashboard as dash
-from . import deadlines, meeting_link, report, services  # noqa: F401 - meeting_link registers
+from . import deadlines, meeting_link, report, services, survey_language  # noqa: F401 - register
 from .cli import register_cli
 from .csv_io import ImportRefused, export_csv, import_cases, to_csv
 from .forms import CaseForm, ClosureForm, ConfirmForm, ImportForm, InviteForm, SurveyForm
@@ -170,7 +169,7 @@ def case_detail(case_id: int):
         AdrCase.related_id == case.id).order_by(AdrCase.received_on)).scalars().all()
     return render_template("adr/case_detail.html", case=case, clocks=clocks,
                            followers=followers, state_labels=deadlines.STATE_LABELS,
-                           invite_form=InviteForm(), delete_form=ConfirmForm())
+                           invite_form=survey_language.invite_form(case), delete_form=ConfirmForm())
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
@@ -372,7 +371,7 @@ def survey_invite(case_id: int):
     if not form.validate_on_submit():
         flash("Choose between 1 and 20 participants.", "error")
         return redirect(url_for("adr.case_detail", case_id=case.id))
-    tokens = services.create_invitations(case, form.count.data)
+    tokens = services.create_invitations(case, form.count.data, form.language.data)
     db.session.commit()
     links = [url_for("adr.survey", token=t, _external=True) for t in tokens]
     return render_template("adr/survey_links.html", case=case, links=links)
@@ -382,17 +381,19 @@ def survey_invite(case_id: int):
 @access.public
 @limiter.limit("30 per minute")
 def survey(token: str):
-    """The public participant survey: no account, one answer per link."""
+    """The public participant survey, in the link's language: no account, one answer per link."""
+    switch = survey_language.switch(token)
     invitation = services.find_invitation(token)
     if invitation is None:
-        return render_template("adr/survey_done.html", used=True), 404
+        return render_template("adr/survey_done.html", used=True, **switch), 404
     case = db.session.get(AdrCase, invitation.case_id)
     form = SurveyForm()
     if form.validate_on_submit():
         services.submit_survey(invitation, form.answers())
         db.session.commit()
         return render_template("adr/survey_done.html", used=False)
-    return render_template("adr/survey.html", form=form, process_label=case.process_label)
+    return render_template("adr/survey.html", form=form, token=token, **switch,
+                           process_sentence=survey_language.process_sentence(case.process))
 
 
 @bp.get("/surveys")

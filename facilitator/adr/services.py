@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import date
 
+from .. import i18n
 from ..db import utcnow
 from ..extensions import db
 from .models import AdrCase, Process, SchoolClosure, SurveyInvitation, SurveyResponse
@@ -215,13 +216,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_invitations(case: AdrCase, count: int) -> list[str]:
-    """Make ``count`` single-use survey tokens for a held case; returns the tokens (shown once)."""
+def create_invitations(case: AdrCase, count: int, language: str | None = None) -> list[str]:
+    """Make ``count`` single-use survey tokens for a held case; returns the tokens (shown once).
+
+    The links open in ``language`` ("en"/"es"); by default the family's language.
+    """
+    language = i18n.supported(language) or i18n.family_language(case.family)
     tokens = []
     for _ in range(count):
         token = secrets.token_urlsafe(24)
         db.session.add(SurveyInvitation(organization_id=case.organization_id, case_id=case.id,
-                                        token_hash=hash_token(token)))
+                                        token_hash=hash_token(token), language=language))
         tokens.append(token)
     db.session.flush()
     return tokens
@@ -236,6 +241,14 @@ def find_invitation(token: str) -> SurveyInvitation | None:
     if inv is None or inv.used_at is not None:
         return None
     return inv
+
+
+def invitation_language(token: str) -> str | None:
+    """The language a survey link was made in (used or not), else None."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.execute(db.select(SurveyInvitation.language).where(
+        SurveyInvitation.token_hash == hash_token(token))).scalar_one_or_none()
 
 
 def submit_survey(invitation: SurveyInvitation, answers: dict) -> None:

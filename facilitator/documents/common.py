@@ -21,6 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table
 
+from ..i18n import N_
+
 #: One family of fonts everywhere. LibreOffice substitutes the metric-compatible
 #: Carlito where Calibri is not installed, so pages break the same way.
 FONT = "Calibri"
@@ -30,10 +32,12 @@ MUTED_COLOR = RGBColor(0x55, 0x55, 0x55)
 HEADER_FILL = "DCE6F0"
 MARGIN = Inches(0.9)
 
-DEFAULT_CONFIDENTIALITY = (
+DEFAULT_CONFIDENTIALITY = N_(
     "Confidential: this document contains student information protected by FERPA and IDEA. "
     "Share it only with people who need it."
 )
+#: Word's language tag for each catalog language (spelling, screen readers).
+WORD_LANGUAGE = {"en": "en-US", "es": "es-US"}
 
 
 def _set_run_fonts(rpr_parent, name: str) -> None:
@@ -51,7 +55,7 @@ def _set_run_fonts(rpr_parent, name: str) -> None:
             del fonts.attrib[qn(attr)]
 
 
-def _style_fonts(doc: DocxDocument) -> None:
+def _style_fonts(doc: DocxDocument, language: str = "en") -> None:
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.name = FONT
@@ -64,7 +68,7 @@ def _style_fonts(doc: DocxDocument) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:val"), WORD_LANGUAGE.get(language, "en-US"))
     sizes = {"Title": 20, "Heading 1": 15, "Heading 2": 13, "Heading 3": 11.5}
     for name, size in sizes.items():
         style = styles[name]
@@ -101,10 +105,15 @@ def _style_fonts(doc: DocxDocument) -> None:
 
 
 def new_document(title: str, header_text: str, confidentiality: str = DEFAULT_CONFIDENTIALITY,
-                 core_subject: str = "") -> DocxDocument:
-    """A Letter-size document with our fonts, a header line and a paged footer."""
+                 core_subject: str = "", language: str = "en",
+                 page_words: tuple[str, str] = ("Page ", " of ")) -> DocxDocument:
+    """A Letter-size document with our fonts, a header line and a paged footer.
+
+    ``language`` sets Word's proofing language; ``page_words`` are the footer's
+    "Page " and " of " in that language.
+    """
     doc = Document()
-    _style_fonts(doc)
+    _style_fonts(doc, language)
     section = doc.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
@@ -122,9 +131,9 @@ def new_document(title: str, header_text: str, confidentiality: str = DEFAULT_CO
     conf.alignment = WD_ALIGN_PARAGRAPH.CENTER
     page = footer.add_paragraph()
     page.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    page.add_run("Page ")
+    page.add_run(page_words[0])
     add_field(page, "PAGE", "1")
-    page.add_run(" of ")
+    page.add_run(page_words[1])
     add_field(page, "NUMPAGES", "1")
 
     props = doc.core_properties
@@ -132,6 +141,7 @@ def new_document(title: str, header_text: str, confidentiality: str = DEFAULT_CO
     props.subject = core_subject
     props.author = "Facilitator"
     props.comments = ""
+    props.language = WORD_LANGUAGE.get(language, "en-US")
     return doc
 
 

@@ -11,22 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time, get_timezone_name
+
+from ..i18n import N_, gettext_for
 from . import common as c
 from .safe_text import xml_safe
 
 #: Plain words for the statuses the meetings feature uses; others are shown as given.
 ACTION_STATUS_WORDS = {
-    "open": "Not started",
-    "todo": "Not started",
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "doing": "In progress",
-    "done": "Done",
-    "completed": "Done",
-    "blocked": "Waiting on something",
-    "cancelled": "Cancelled",
-    "canceled": "Cancelled",
+    "open": N_("Not started"),
+    "todo": N_("Not started"),
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "doing": N_("In progress"),
+    "done": N_("Done"),
+    "completed": N_("Done"),
+    "blocked": N_("Waiting on something"),
+    "cancelled": N_("Cancelled"),
+    "canceled": N_("Cancelled"),
 }
 
 
@@ -113,35 +117,72 @@ class MeetingSummaryData:
     contact: str = ""
     prepared_on: date | None = None
     confidentiality: str = c.DEFAULT_CONFIDENTIALITY
+    #: "en" or "es": the language every fixed word, label and date is written in.
+    #: Names, notes and other text the team typed are shown as typed.
+    language: str = "en"
+    #: IANA zone the meeting's local times are in (e.g. "America/Los_Angeles");
+    #: when given, its name follows the meeting time ("Pacific Time", "hora del Pacífico").
+    time_zone: str = ""
 
 
-def _time(value: time | None) -> str:
+def _day(value: date | datetime | None, lang: str, missing: str) -> str:
+    """"March 4, 2026" / "4 de marzo de 2026" (Babel's long date), or ``missing``."""
+    if value is None:
+        return missing
+    return format_date(value, format="long", locale=lang)
+
+
+def _time(value: time | None, lang: str) -> str:
+    """English keeps the house style "3:30 p.m."; other languages use Babel ("15:30")."""
     if value is None:
         return ""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value:%M} {'a.m.' if value.hour < 12 else 'p.m.'}"
+    if lang == "en":
+        hour = value.hour % 12 or 12
+        return f"{hour}:{value:%M} {'a.m.' if value.hour < 12 else 'p.m.'}"
+    return format_time(value, format="short", locale=lang)
 
 
-def status_words(status: str) -> str:
+def _zone(data: MeetingSummaryData, on: date) -> str:
+    """The zone's generic name in the document's language, e.g. "hora del Pacífico"."""
+    if not data.time_zone:
+        return ""
+    zone = ZoneInfo(data.time_zone)
+    return get_timezone_name(datetime.combine(on, time(12), zone), width="long",
+                             zone_variant="generic", locale=data.language)
+
+
+def status_words(status: str, lang: str = "en") -> str:
+    _ = gettext_for(lang)
     key = (status or "").strip().lower().replace(" ", "_").replace("-", "_")
-    return ACTION_STATUS_WORDS.get(key, status.strip() or "Not started")
+    if key in ACTION_STATUS_WORDS:
+        return _(ACTION_STATUS_WORDS[key])
+    return status.strip() or _("Not started")
 
 
 def filename(data: MeetingSummaryData) -> str:
-    return c.safe_filename("meeting-summary", data.student_name, data.meeting_date.isoformat())
+    _ = gettext_for(data.language)
+    # The file name stays ASCII; Spanish gets its own words ("resumen-de-la-reunion").
+    return c.safe_filename(_("meeting-summary"), data.student_name,
+                           data.meeting_date.isoformat())
 
 
 def build_meeting_summary(data: MeetingSummaryData) -> bytes:
-    """The summary and action plan as a .docx file's bytes."""
+    """The summary and action plan as a .docx file's bytes, in ``data.language``."""
     data = xml_safe(data)
-    header = f"{data.student_name} · Meeting on {c.fmt_date(data.meeting_date)}"
-    doc = c.new_document(f"Meeting summary: {data.student_name}", header,
-                         confidentiality=data.confidentiality,
-                         core_subject="Meeting summary and action plan")
-    c.title_block(doc, "Meeting summary and action plan",
-                  f"{data.kind} for {data.student_name} on {c.fmt_date(data.meeting_date)}")
-    c.text_block(doc, "This is a short record of what we talked about, what we agreed, and "
-                      "who will do what next. Please keep it with your child's papers.")
+    lang = data.language
+    _ = gettext_for(lang)
+    day = _day(data.meeting_date, lang, "")
+    vocab = {"student": data.student_name, "date": day, "kind": _(data.kind)}
+    confidentiality = _(data.confidentiality)
+    doc = c.new_document(_("Meeting summary: %(student)s") % vocab,
+                         _("%(student)s · Meeting on %(date)s") % vocab,
+                         confidentiality=confidentiality,
+                         core_subject=_("Meeting summary and action plan"), language=lang,
+                         page_words=(_("Page "), _(" of ")))
+    c.title_block(doc, _("Meeting summary and action plan"),
+                  _("%(kind)s for %(student)s on %(date)s") % vocab)
+    c.text_block(doc, _("This is a short record of what we talked about, what we agreed, and "
+                        "who will do what next. Please keep it with your child's papers."))
 
     _facts(doc, data)
     _people(doc, data)
@@ -151,134 +192,157 @@ def build_meeting_summary(data: MeetingSummaryData) -> bytes:
     _parking_lot(doc, data)
     _next_meeting(doc, data)
     if data.notes.strip():
-        c.heading(doc, "Other notes", 1)
+        c.heading(doc, _("Other notes"), 1)
         c.text_block(doc, data.notes)
     _closing(doc, data)
     return c.to_bytes(doc)
 
 
 def _facts(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "About the meeting", 1)
-    c.labelled(doc, "Student", data.student_name)
-    when = c.fmt_date(data.meeting_date)
+    lang = data.language
+    _ = gettext_for(lang)
+    c.heading(doc, _("About the meeting"), 1)
+    c.labelled(doc, _("Student"), data.student_name)
+    when = _day(data.meeting_date, lang, "")
     if data.start_time:
-        when += f", {_time(data.start_time)}"
+        when += f", {_time(data.start_time, lang)}"
         if data.end_time:
-            when += f" to {_time(data.end_time)}"
-    c.labelled(doc, "Date", when)
-    c.labelled(doc, "Kind of meeting", data.kind)
+            when = _("%(when)s to %(end)s") % {"when": when,
+                                               "end": _time(data.end_time, lang)}
+        zone = _zone(data, data.meeting_date)
+        if zone:
+            when += f" ({zone})"
+    c.labelled(doc, _("Date"), when)
+    c.labelled(doc, _("Kind of meeting"), _(data.kind))
     if data.place.strip():
-        c.labelled(doc, "Place", data.place.strip())
+        c.labelled(doc, _("Place"), _(data.place.strip()))
     if data.facilitator.strip():
-        c.labelled(doc, "Facilitator", data.facilitator.strip())
+        c.labelled(doc, _("Facilitator"), data.facilitator.strip())
     if data.organization_name.strip():
-        c.labelled(doc, "Held by", data.organization_name.strip())
+        c.labelled(doc, _("Held by"), data.organization_name.strip())
     if data.purpose.strip():
-        c.labelled(doc, "Why we met", data.purpose.strip())
+        c.labelled(doc, _("Why we met"), data.purpose.strip())
 
 
 def _people(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "Who was there", 1)
+    _ = gettext_for(data.language)
+    c.heading(doc, _("Who was there"), 1)
     present = [p for p in data.participants if p.attended]
     absent = [p for p in data.participants if not p.attended]
     if not present:
-        c.note(doc, "No one was recorded as attending.")
+        c.note(doc, _("No one was recorded as attending."))
     else:
-        c.add_table(doc, ["Name", "Role at the meeting"],
-                    [[p.name, p.role or "—"] for p in present], widths=[3.0, 3.7])
+        c.add_table(doc, [_("Name"), _("Role at the meeting")],
+                    [[p.name, _(p.role) or "—"] for p in present], widths=[3.0, 3.7])
     if absent:
-        p = doc.add_paragraph("Invited but not able to attend: " + "; ".join(
-            f"{p.name} ({p.role})" if p.role else p.name for p in absent) + ".")
+        names = "; ".join(f"{p.name} ({_(p.role)})" if p.role else p.name for p in absent)
+        p = doc.add_paragraph(_("Invited but not able to attend: %(names)s.")
+                              % {"names": names})
         p.paragraph_format.space_before = c.Pt(6)
 
 
 def _concerns(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "What we talked about", 1)
+    _ = gettext_for(data.language)
+    c.heading(doc, _("What we talked about"), 1)
     if not data.concerns:
-        c.note(doc, "No concerns were recorded for this meeting.")
+        c.note(doc, _("No concerns were recorded for this meeting."))
         return
     for number, concern in enumerate(data.concerns, start=1):
-        c.heading(doc, f"Concern {number}", 2)
+        c.heading(doc, _("Concern %(number)d") % {"number": number}, 2)
         c.text_block(doc, concern.text)
         if concern.raised_by.strip():
-            c.labelled(doc, "Raised by", concern.raised_by.strip())
+            c.labelled(doc, _("Raised by"), concern.raised_by.strip())
         interests = [i for i in concern.interests if i.strip()]
         if interests:
-            c.labelled(doc, "What matters most", "")
+            c.labelled(doc, _("What matters most"), "")
             c.bullets(doc, interests)
         options = [o for o in concern.options if o.strip()]
         if options:
-            c.labelled(doc, "Ideas we talked about", "")
+            c.labelled(doc, _("Ideas we talked about"), "")
             c.bullets(doc, options)
         if concern.agreement.strip():
-            c.labelled(doc, "What we agreed", concern.agreement.strip())
+            c.labelled(doc, _("What we agreed"), concern.agreement.strip())
         else:
-            c.labelled(doc, "What we agreed",
-                       "We did not reach an agreement on this yet.")
+            c.labelled(doc, _("What we agreed"),
+                       _("We did not reach an agreement on this yet."))
 
 
 def _decisions(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "Decisions", 1)
+    _ = gettext_for(data.language)
+    c.heading(doc, _("Decisions"), 1)
     if not data.decisions:
-        c.note(doc, "No decisions were recorded at this meeting.")
+        c.note(doc, _("No decisions were recorded at this meeting."))
         return
     rows = [[d.what, ", ".join(a for a in d.agreed_by if a.strip()) or "—",
              d.why.strip() or "—"] for d in data.decisions]
-    c.add_table(doc, ["What we decided", "Who agreed", "Why"], rows, widths=[2.8, 1.6, 2.3])
+    c.add_table(doc, [_("What we decided"), _("Who agreed"), _("Why")], rows,
+                widths=[2.8, 1.6, 2.3])
 
 
 def _actions(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "Action plan: who will do what, and by when", 1)
+    lang = data.language
+    _ = gettext_for(lang)
+    c.heading(doc, _("Action plan: who will do what, and by when"), 1)
     if not data.action_items:
-        c.note(doc, "No next steps were recorded at this meeting.")
+        c.note(doc, _("No next steps were recorded at this meeting."))
         return
-    rows = [[a.what, a.who.strip() or "Not yet decided",
-             c.fmt_date(a.due, missing="No date set"), status_words(a.status)]
+    rows = [[a.what, a.who.strip() or _("Not yet decided"),
+             _day(a.due, lang, _("No date set")), status_words(a.status, lang)]
             for a in data.action_items]
-    c.add_table(doc, ["What will happen", "Who", "By when", "Status"], rows,
-                widths=[3.1, 1.5, 1.2, 0.9])
+    # Spanish dates are longer ("27 de noviembre de 2026"): give them a wider column.
+    widths = [3.1, 1.5, 1.2, 0.9] if lang == "en" else [2.7, 1.45, 1.65, 0.9]
+    c.add_table(doc, [_("What will happen"), _("Who"), _("By when"), _("Status")], rows,
+                widths=widths)
 
 
 def _parking_lot(doc, data: MeetingSummaryData) -> None:
+    _ = gettext_for(data.language)
     items = [p for p in data.parking_lot if p.text.strip()]
     if not items:
         return
-    c.heading(doc, "Set aside for later", 1)
-    c.text_block(doc, "We wrote these down so they are not forgotten. They were not "
-                      "decided at this meeting.")
+    c.heading(doc, _("Set aside for later"), 1)
+    c.text_block(doc, _("We wrote these down so they are not forgotten. They were not "
+                        "decided at this meeting."))
     for item in items:
         text = item.text.strip()
         if item.follow_up.strip():
-            text += f" (next: {item.follow_up.strip()})"
+            text = _("%(text)s (next: %(follow_up)s)") % {"text": text,
+                                                          "follow_up": item.follow_up.strip()}
         c.bullets(doc, [text])
 
 
 def _next_meeting(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "Next meeting", 1)
+    lang = data.language
+    _ = gettext_for(lang)
+    c.heading(doc, _("Next meeting"), 1)
     nxt = data.next_meeting
     if nxt is None or (nxt.when is None and not nxt.place.strip() and not nxt.purpose.strip()):
-        c.note(doc, "No next meeting has been set yet. We will contact you to set one "
-                    "if it is needed.")
+        c.note(doc, _("No next meeting has been set yet. We will contact you to set one "
+                      "if it is needed."))
         return
+    when = _day(nxt.when, lang, _("Date to be set"))
     if isinstance(nxt.when, datetime):
-        when = c.fmt_datetime(nxt.when)
-    else:
-        when = c.fmt_date(nxt.when, missing="Date to be set")
-    c.labelled(doc, "When", when)
+        when += f", {_time(nxt.when.time(), lang)}"
+        zone = _zone(data, nxt.when.date())
+        if zone:
+            when += f" ({zone})"
+    c.labelled(doc, _("When"), when)
     if nxt.place.strip():
-        c.labelled(doc, "Where", nxt.place.strip())
+        c.labelled(doc, _("Where"), _(nxt.place.strip()))
     if nxt.purpose.strip():
-        c.labelled(doc, "What it is for", nxt.purpose.strip())
+        c.labelled(doc, _("What it is for"), _(nxt.purpose.strip()))
 
 
 def _closing(doc, data: MeetingSummaryData) -> None:
-    c.heading(doc, "Questions?", 1)
+    lang = data.language
+    _ = gettext_for(lang)
+    c.heading(doc, _("Questions?"), 1)
     if data.contact.strip():
-        text = (f"If something here is not right, or you have a question, contact "
-                f"{data.contact.strip()}.")
+        text = _("If something here is not right, or you have a question, contact "
+                 "%(contact)s.") % {"contact": data.contact.strip()}
     else:
-        text = ("If something here is not right, or you have a question, contact the "
-                "meeting's facilitator.")
+        text = _("If something here is not right, or you have a question, contact the "
+                 "meeting's facilitator.")
     c.text_block(doc, text)
     if data.prepared_on:
-        c.note(doc, f"Prepared on {c.fmt_date(data.prepared_on)}.")
+        c.note(doc, _("Prepared on %(date)s.") % {"date": _day(data.prepared_on, lang, "")})

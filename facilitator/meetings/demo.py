@@ -37,14 +37,16 @@ def load(ctx) -> None:
     facilitator = ctx.users["facilitator@riverside.example"]
     admin = ctx.users["admin@riverside.example"]
 
-    # Held last week, with the full record.
+    # Held last week, with the full record. The Alvarez family reads Spanish (their
+    # guardians' preferred language): what the team wrote for them is in Spanish, so
+    # their summary and action plan come out wholly in Spanish.
     mateo = _family(org.id, "RUSD-204518")
     held = services.create_meeting(mateo, {
         "kind": "facilitated_iep", "starts_at": _at(-7, 15, 45), "duration_minutes": 90,
-        "location": "Cedar Grove Elementary, conference room B",
+        "location": "Cedar Grove Elementary, sala de reuniones B",
         "facilitator_id": facilitator.id,
-        "purpose": "Review Mateo's speech progress and agree speech services for the rest "
-                   "of the school year."})
+        "purpose": "Revisar el progreso de Mateo en el habla y acordar la terapia del habla "
+                   "para el resto del año escolar."})
     held.status = MeetingStatus.HELD
     held.tips_reviewed_at, held.tips_reviewed_by_id = _at(-8, 10), facilitator.id
     for participant in held.participants:  # the guardians and facilitator, invited already
@@ -59,29 +61,41 @@ def load(ctx) -> None:
             interpreter_needed=interp))
     notes.save_note(held, HELD_NOTES, 0, facilitator.id)
     held.concerns.append(Concern(
-        organization_id=org.id, title="Mateo's speech keeps improving",
-        positions="Parents: 4 hours of speech therapy a week.\nSLP: 2 hours a week plus "
-                  "classroom support.",
-        interests="Parents: fear he falls further behind and that they did not push enough.\n"
-                  "School: practice in class carries over better than pull-out time.",
-        options="6-week trial of 3 hours; home practice sheets in Spanish; SLP visits class "
-                "weekly.",
-        agreement="6-week trial of 3 hours a week with progress data every two weeks.",
+        organization_id=org.id, title="Cuántas horas de terapia del habla necesita Mateo",
+        positions="Padres: 4 horas de terapia del habla por semana.\nTerapeuta del habla: "
+                  "2 horas por semana más apoyo en el salón.",
+        interests="Padres: que Mateo no se atrase más y sentir que hicieron todo lo posible.\n"
+                  "Escuela: lo que se practica en clase se aprende mejor que fuera del salón.",
+        options="Prueba de 6 semanas con 3 horas por semana\nHojas de práctica para la casa "
+                "en español\nLa terapeuta del habla visita la clase cada semana",
+        agreement="Prueba de 6 semanas con 3 horas por semana y datos de progreso cada dos "
+                  "semanas.",
         status="agreed"))
     held.decisions.append(Decision(
-        organization_id=org.id, text="Speech therapy 3 hours a week for a 6-week trial.",
-        agreed_by="Parents, SLP, special-education teacher",
-        rationale="Tests the parents' request against progress data before a longer change."))
+        organization_id=org.id,
+        text="Terapia del habla 3 horas por semana durante una prueba de 6 semanas.",
+        agreed_by="Padres, terapeuta del habla, maestra de educación especial",
+        rationale="Permite comparar lo que piden los padres con los datos de progreso antes "
+                  "de un cambio más largo."))
+    held.decisions.append(Decision(
+        organization_id=org.id, text="Hojas de práctica para la casa, en español, cada semana.",
+        agreed_by="Padres, terapeuta del habla",
+        rationale="Los padres pueden practicar con Mateo en casa, en su idioma."))
     held.action_items.append(ActionItem(
-        organization_id=org.id, task="Send progress data to the family (in Spanish)",
-        owner="Omar Haddad (SLP)", due_date=date.today() + timedelta(days=7),
+        organization_id=org.id, task="Enviar a la familia los datos de progreso (en español)",
+        owner="Omar Haddad (terapeuta del habla)", due_date=date.today() + timedelta(days=7),
         status="in_progress"))
     held.action_items.append(ActionItem(
-        organization_id=org.id, task="Send thank-you note and meeting summary",
+        organization_id=org.id, task="Preparar las hojas de práctica para la casa en español",
+        owner="Omar Haddad (terapeuta del habla)", due_date=date.today() + timedelta(days=3),
+        status="open"))
+    held.action_items.append(ActionItem(
+        organization_id=org.id, task="Enviar la nota de agradecimiento y el resumen de la "
+                                     "reunión",
         owner="Luis Moreno", due_date=date.today() - timedelta(days=5), status="done"))
     held.parking_lot.append(ParkingLotItem(
-        organization_id=org.id, text="Bus pick-up time is too early",
-        raised_by="Jorge Alvarez", follow_up="Transport office to call by Friday"))
+        organization_id=org.id, text="El autobús pasa demasiado temprano",
+        raised_by="Jorge Alvarez", follow_up="La oficina de transporte llamará antes del viernes"))
     for key in ("welcome-family", "introductions", "state-purpose", "review-agenda"):
         try:
             checklists.set_checklist_item(held, "during", key, True, "", facilitator.id)

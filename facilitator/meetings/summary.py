@@ -7,10 +7,10 @@ is recorded (who, when).
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask_login import current_user
 
-from .. import access, audit
+from .. import access, audit, i18n
 from ..auth.models import Organization
 from ..db import begin_write
 from ..documents import meeting_summary as doc
@@ -22,7 +22,7 @@ from .models import (
     MeetingStatus,
     SummaryDownload,
 )
-from .services import to_local
+from .services import local_zone, to_local
 from .views import bp
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,12 +44,13 @@ def _next_meeting(meeting: Meeting) -> doc.NextMeeting | None:
     if nxt is None:
         return None
     return doc.NextMeeting(when=to_local(nxt.starts_at).replace(tzinfo=None),
-                           place=nxt.location or ("Video call" if nxt.video_link else ""),
+                           place=nxt.location or (i18n.N_("Video call") if nxt.video_link
+                                                  else ""),
                            purpose=nxt.purpose or nxt.kind_label)
 
 
-def summary_data(meeting: Meeting) -> doc.MeetingSummaryData:
-    """Everything the family's summary shows, taken from the meeting's records."""
+def summary_data(meeting: Meeting, language: str | None = None) -> doc.MeetingSummaryData:
+    """Everything the family's summary shows, in ``language`` (default: the family's)."""
     start = to_local(meeting.starts_at)
     end = to_local(meeting.ends_at_utc)
     facilitator = meeting.facilitator.display_name if meeting.facilitator else ""
@@ -66,7 +67,7 @@ def summary_data(meeting: Meeting) -> doc.MeetingSummaryData:
         kind=meeting.kind_label,
         start_time=start.time().replace(tzinfo=None),
         end_time=end.time().replace(tzinfo=None),
-        place=meeting.location or ("Video call" if meeting.video_link else ""),
+        place=meeting.location or (i18n.N_("Video call") if meeting.video_link else ""),
         facilitator=facilitator,
         purpose=meeting.purpose,
         organization_name=organization.name if organization else "",
@@ -85,24 +86,26 @@ def summary_data(meeting: Meeting) -> doc.MeetingSummaryData:
                      for p in meeting.parking_lot if not p.resolved],
         next_meeting=_next_meeting(meeting),
         contact=facilitator,
+        language=i18n.supported(language) or i18n.family_language(meeting.family),
+        time_zone=local_zone().key,
     )
 
 
 @bp.get("/meetings/<int:meeting_id>/summary.docx")
 @access.signed_in
 def summary_docx(meeting_id: int):
-    """Download the family's meeting summary and action plan (.docx); the download is recorded."""
+    """Download the family's summary and action plan (.docx, ``?lang=en|es``); it is recorded."""
     begin_write()
     meeting = access.get_or_404(Meeting, meeting_id)
-    data = summary_data(meeting)
+    data = summary_data(meeting, request.args.get("lang"))
     body = doc.build_meeting_summary(data)
     db.session.add(SummaryDownload(organization_id=meeting.organization_id,
                                    meeting_id=meeting.id, user_id=current_user.id))
     audit.record(audit.Action.DOWNLOADED, audit.RecordKind.MEETING_SUMMARY, meeting.id,
                  family_id=meeting.family_id)
     db.session.commit()
-    current_app.logger.info("meeting summary downloaded meeting_id=%s user_id=%s",
-                            meeting.id, current_user.id)
+    current_app.logger.info("meeting summary downloaded meeting_id=%s user_id=%s lang=%s",
+                            meeting.id, current_user.id, data.language)
     return Response(body, mimetype=DOCX_MIMETYPE, headers={
         "Content-Disposition": f'attachment; filename="{doc.filename(data)}"',
         "Cache-Control": "no-store",

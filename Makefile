@@ -11,7 +11,7 @@ PORT ?= 5000
 .PHONY: run test test-sqlite test-postgres lint system-deps demo clean help
 
 help:
-	@echo "make run    - install, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, load demo data if empty, serve on http://$(HOST):$(PORT) with one queue worker"
 	@echo "make test   - install test needs, lint, run the suite on SQLite and PostgreSQL"
 
 $(BIN)/activate:
@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	bash scripts/run.sh $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import web
+from . import i18n, tasks, web
 from .config import configure
 from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "facilitator.adr.routes:bp",
     "facilitator.plans.routes:bp",
     "facilitator.packets:blueprint",
+    "facilitator.auth.reset:bp",
+    "facilitator.notify.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -27,6 +29,10 @@ MODEL_MODULES = (
     "facilitator.families.models",
     "facilitator.packets.models",
     "facilitator.meetings.live_models",
+    "facilitator.notify.models",
+    # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
+    "facilitator.meetings.mail",
+    "facilitator.adr.survey_mail",
 )
 
 
@@ -57,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     web.init_app(app)
+    i18n.init_app(app)
+    tasks.init_app(app)
 
     for module in MODEL_MODULES:
         import_module(module)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, tasks, web
+from . import i18n, queue, web
 from .config import configure
 from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -64,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     web.init_app(app)
     i18n.init_app(app)
-    tasks.init_app(app)
+    queue.init_app(app)
 
     for module in MODEL_MODULES:
         import_module(module)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import create_app
-from .tasks import huey, set_worker_app
+from . import tasks as _tasks  # noqa: F401 - registers every task with the consumer
+from .queue import huey, set_worker_app
 
 app = create_app()
 set_worker_app(app)

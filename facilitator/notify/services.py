@@ -114,7 +114,7 @@ def _enqueue_after_commit(session: Session) -> None:
     ids = session.info.pop(_PENDING, None)
     if not ids:
         return
-    from ..tasks import send_message
+    from .tasks import send_message
 
     for message_id in ids:
         send_message(message_id)

@@ -1,7 +1,7 @@
 """Building a packet in the background, with progress in the database.
 
 The request that starts a build marks the packet queued and, once that is
-committed, puts a ``build_packet(id)`` task on the queue (facilitator/tasks.py);
+committed, puts a ``build_packet(id)`` task on the queue (packets/tasks.py);
 the worker process runs it, so a build survives a restart of the web server.
 The task reads the timeline and decision log itself, then writes
 the three files under temporary names in a work folder inside STORAGE_DIR,
@@ -63,13 +63,6 @@ def queue_build(packet: Packet) -> None:
     packet.progress_message = "Waiting to start"
     packet.build_started_at = utcnow()
     db.session.flush()
-
-
-def start(packet_id: int) -> None:
-    """Put the build on the task queue (call after the queued status is committed)."""
-    from ..tasks import build_packet
-
-    build_packet(packet_id)
 
 
 def run_queued_build(packet_id: int) -> None:

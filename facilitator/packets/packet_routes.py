@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
-from . import build, services, storage
+from . import build, services, storage, tasks
 from .forms import (
     ConfirmForm,
     PacketCreateForm,
@@ -149,7 +149,7 @@ def build_packet(family_id, packet_id):
     packet_id = pkt.id  # read before the commit: a read after it would begin a write transaction
     build.queue_build(pkt)
     db.session.commit()
-    build.start(packet_id)
+    tasks.build_packet(packet_id)  # the worker builds it
     flash("Building the packet. This page shows how far it has got.", "info")
     return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
 

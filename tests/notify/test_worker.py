@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from mailtest import SmtpServer, free_port, use_server
 
-from facilitator import tasks
+from facilitator import queue as tasks
 from facilitator.extensions import db
 from facilitator.notify.models import OutboxMessage
 from facilitator.notify.services import idempotency_key, queue_message
@@ -89,6 +89,7 @@ def _queue_packet_build(make_org) -> int:
 
     from facilitator.families.models import Family
     from facilitator.packets import build, services
+    from facilitator.packets.tasks import build_packet
 
     org = make_org(kind="advocacy")
     fam = Family(organization_id=org.id, student_name="Maya Lopez")
@@ -101,7 +102,7 @@ def _queue_packet_build(make_org) -> int:
     build.queue_build(packet)
     pid = packet.id
     db.session.commit()
-    build.start(pid)
+    build_packet(pid)
     return pid
 
 

@@ -13,7 +13,8 @@ web=$!
 
 stop() {
   trap - INT TERM EXIT
-  kill -TERM "$web" "$worker" 2>/dev/null
+  kill -INT "$worker" 2>/dev/null  # the worker finishes what it is doing
+  kill -TERM "$web" 2>/dev/null
   wait "$web" "$worker" 2>/dev/null
 }
 trap 'stop; exit 130' INT

@@ -9,6 +9,7 @@ was queued and nothing is sent.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -17,10 +18,13 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db import utcnow
 from ..extensions import db
 from .models import MessageStatus, OutboxMessage
 
 _PENDING = "facilitator.outbox_pending"
+#: A message "being sent" for longer than this was cut off (the worker stopped mid-send).
+STUCK_AFTER = timedelta(minutes=15)
 
 
 def idempotency_key(*parts: object) -> str:
@@ -93,10 +97,12 @@ def queue_message(*, organization_id: int, key: str, kind: str, recipient: str,
 
 def requeue(message: OutboxMessage) -> bool:
     """Queue a failed, unsent or stuck message again (the admin's resend); False if sent."""
-    from ..db import utcnow
-
     if message.status in (MessageStatus.SENT, MessageStatus.QUEUED):
         return False
+    claimed = message.claimed_at
+    if message.status == MessageStatus.SENDING and claimed is not None and \
+            utcnow() - (claimed if claimed.tzinfo else claimed.replace(tzinfo=UTC)) < STUCK_AFTER:
+        return False  # a worker is sending it right now
     message.status = MessageStatus.QUEUED if mail_configured() else MessageStatus.NO_SERVER
     message.next_attempt_at = utcnow()
     message.last_error = "" if mail_configured() else message.last_error

@@ -14,7 +14,7 @@ from facilitator.db import utcnow
 from facilitator.extensions import db
 from facilitator.notify.models import OutboxMessage
 from facilitator.notify.sending import send_one
-from facilitator.notify.services import idempotency_key, queue_message
+from facilitator.notify.services import idempotency_key, queue_message, requeue
 from facilitator.tasks import run_due_work
 
 
@@ -97,6 +97,15 @@ def test_a_message_is_sent_at_most_once(app, make_org, smtp):
     db.session.commit()
     assert send_one(mid) == "sending"  # claimed by another worker: left alone
     assert len(smtp.inbox.messages) == 1
+    # The admin cannot resend what a worker is sending right now...
+    assert not requeue(_message(mid))
+    # ...but may, once it has been "being sent" too long (the worker died mid-send).
+    db.session.execute(db.update(OutboxMessage).values(
+        claimed_at=utcnow() - timedelta(minutes=20)))
+    db.session.commit()
+    assert requeue(_message(mid))
+    db.session.commit()
+    assert _message(mid).status == "sent" and len(smtp.inbox.messages) == 2
     again, created = queue_message(
         organization_id=_message(mid).organization_id, key=idempotency_key("k1"),
         kind="password_reset", recipient="rosa@example.org", template="password_reset",

@@ -23,7 +23,7 @@ from ..notify.sending import SCRUB_AFTER_SEND, STILL_WANTED
 from ..notify.services import idempotency_key, public_url, queue_message
 from . import meeting_link  # noqa: F401 - the case hook first: the survey needs the case
 from .models import AdrCase, SurveyInvitation
-from .services import create_invitations
+from .services import create_invitations, hash_token
 
 REMIND_AFTER = timedelta(days=5)
 SURVEY_KINDS = {MeetingKind.FACILITATED_IEP, MeetingKind.MEDIATION}
@@ -48,8 +48,7 @@ def _recipients(meeting: Meeting):
 def _queue(meeting: Meeting, case: AdrCase, p, key: str, kind: str) -> None:
     token = create_invitations(case, 1)[0]
     invitation_id = db.session.execute(db.select(SurveyInvitation.id).where(
-        SurveyInvitation.case_id == case.id).order_by(SurveyInvitation.id.desc())
-        .limit(1)).scalar_one()
+        SurveyInvitation.token_hash == hash_token(token))).scalar_one()
     language = participant_language(p)
     from ..meetings.mail import meeting_context
 

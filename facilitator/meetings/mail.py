@@ -125,13 +125,18 @@ def _queue(meeting: Meeting, p: Participant, kind: str, template: str, key: str,
         meeting_sequence=meeting.calendar_sequence)
 
 
-def sync_invitations(meeting: Meeting, now: datetime | None = None) -> int:
-    """Queue what each participant lacks for the meeting's current version; returns the count."""
+def sync_invitations(meeting: Meeting, now: datetime | None = None,
+                     sent: tuple[set[str], set[str]] | None = None) -> int:
+    """Queue what each participant lacks for the meeting's current version; returns the count.
+
+    ``sent`` is (keys, invited addresses) already in the outbox, when the caller has them.
+    """
     now = now or utcnow()
     if meeting.starts_at_utc <= now or meeting.status == MeetingStatus.HELD:
         return 0
-    known, invited, seq = _known_keys(meeting), _already_invited(meeting), \
-        meeting.calendar_sequence
+    known, invited = sent if sent is not None else (_known_keys(meeting),
+                                                      _already_invited(meeting))
+    seq = meeting.calendar_sequence
     count = 0
     calendar = None
     for p in _recipients(meeting):
@@ -158,7 +163,17 @@ def sync_upcoming(now: datetime) -> int:
     meetings = db.session.execute(db.select(Meeting).where(
         Meeting.starts_at > now, Meeting.status != MeetingStatus.HELD)
         .options(selectinload(Meeting.participants))).scalars().all()
-    return sum(sync_invitations(m, now) for m in meetings)
+    sent: dict[int, tuple[set[str], set[str]]] = {m.id: (set(), set()) for m in meetings}
+    for chunk in range(0, len(meetings), 500):  # what the outbox holds, in a few queries
+        ids = [m.id for m in meetings[chunk:chunk + 500]]
+        for meeting_id, key, recipient, kind in db.session.execute(db.select(
+                OutboxMessage.meeting_id, OutboxMessage.idempotency_key,
+                OutboxMessage.recipient, OutboxMessage.kind).where(
+                OutboxMessage.meeting_id.in_(ids))):
+            sent[meeting_id][0].add(key)
+            if kind in INVITE_KINDS:
+                sent[meeting_id][1].add(recipient.lower())
+    return sum(sync_invitations(m, now, sent[m.id]) for m in meetings)
 
 
 def queue_due_reminders(now: datetime) -> int:

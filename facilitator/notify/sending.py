@@ -16,7 +16,7 @@ import ssl
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from flask import current_app
 from sqlalchemy import update
@@ -48,7 +48,7 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         mail["Reply-To"] = message.reply_to
     domain = cfg["MAIL_SENDER"].rpartition("@")[2].strip("> ") or "facilitator.invalid"
     # Stable per outbox row, so a resend is recognisable as the same message.
-    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
+    mail["Message-ID"] = f"<outbox-{message.id}.{message.idempotency_key[:16]}@{domain}>"
     mail["Content-Language"] = message.language
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.body)

@@ -11,7 +11,7 @@ PORT ?= 5000
 .PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help translations
 
 help:
-	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT), with one queue worker"
 	@echo "make dev    - the same with Flask's reloading development server"
 	@echo "make soak   - 3 minutes (SOAK_SECONDS) of 20 editors on gunicorn, SQLite then PostgreSQL"
 	@echo "make test   - install test needs, lint, run the suite on SQLite and PostgreSQL"

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as database
-from . import i18n, validation, web
+from . import i18n, queue, validation, web
 from .config import configure
 from .content import load_content
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -24,6 +24,8 @@ BLUEPRINTS = (
     "facilitator.packets:blueprint",
     "facilitator.audit.routes:bp",
     "facilitator.rights.routes:bp",
+    "facilitator.auth.reset:bp",
+    "facilitator.notify.routes:bp",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -31,6 +33,10 @@ MODEL_MODULES = (
     "facilitator.families.models",
     "facilitator.packets.models",
     "facilitator.meetings.live_models",
+    "facilitator.notify.models",
+    # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
+    "facilitator.meetings.mail",
+    "facilitator.adr.survey_mail",
 )
 
 
@@ -64,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
     validation.init_app(app)
     i18n.init_app(app)
+    queue.init_app(app)
 
     for module in MODEL_MODULES:
         import_module(module)

@@ -1,6 +1,7 @@
 """Configuration: defaults here, then instance/config.py, then the environment.
 
 Environment variables: DATABASE_URL, SECRET_KEY (or FLASK_SECRET_KEY), STORAGE_DIR,
+MAIL_* and REDIS_URL (see MAIL_AND_QUEUE_ENV),
 and any FLASK_<NAME> setting (for example FLASK_SESSION_COOKIE_SECURE=true).
 """
 
@@ -42,6 +43,21 @@ class Defaults:
     #: Number of trusted reverse proxies in front of the app (X-Forwarded-For).
     PROXY_COUNT = 0
     PAGE_SIZE = 25
+    # Mail (see facilitator/notify): no MAIL_SERVER means messages stay in the outbox,
+    # readable, marked "not sent - no mail server configured".
+    MAIL_SERVER = ""
+    MAIL_PORT = 0  # 0: 587 for starttls, 465 for tls, 25 for none
+    MAIL_SECURITY = "starttls"  # starttls | tls | none
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "Facilitator <no-reply@facilitator.invalid>"
+    MAIL_TIMEOUT = 30
+    #: The address people reach the app at; links in mail use it, never the request's Host.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # The task queue (facilitator/tasks.py): SQLite file by default, Redis when REDIS_URL is set.
+    REDIS_URL = ""
+    HUEY_FILE = ""  # default instance/huey.db
+    HUEY_IMMEDIATE = False
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -65,6 +81,11 @@ def _database_url(url: str) -> str:
     return url
 
 
+#: Read from plain environment variables as well as FLASK_<NAME>.
+MAIL_AND_QUEUE_ENV = ("MAIL_SERVER", "MAIL_PORT", "MAIL_SECURITY", "MAIL_USERNAME",
+                      "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_BASE_URL", "REDIS_URL", "HUEY_FILE")
+
+
 def configure(app: Flask, overrides: dict | None = None) -> None:
     """Load defaults, instance/config.py, the environment, then test overrides."""
     instance = Path(app.instance_path)
@@ -78,6 +99,10 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("STORAGE_DIR"):
         app.config["STORAGE_DIR"] = os.environ["STORAGE_DIR"]
+    for name in MAIL_AND_QUEUE_ENV:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"] or 0)
     if overrides:
         app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -109,7 +109,7 @@ def init_app(app: Flask) -> None:
         h = response.headers
         h.setdefault("Content-Security-Policy", CSP)
         h["X-Content-Type-Options"] = "nosniff"
-        h["Referrer-Policy"] = "same-origin"
+        h.setdefault("Referrer-Policy", "same-origin")  # a page may ask for stricter
         h["X-Frame-Options"] = "DENY"
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")

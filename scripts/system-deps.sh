@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need from Debian's packages when run as root and missing:
 # Chromium (browser tests), PostgreSQL (second database pass), LibreOffice and
-# poppler (converting generated Word files). Otherwise say what is skipped.
+# poppler (converting generated Word files), Redis (the queue test on Redis).
+# Otherwise say what is skipped.
 set -euo pipefail
 
 need=()
@@ -9,9 +10,10 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system-deps: Chromium, PostgreSQL, LibreOffice and poppler are present."
+  echo "system-deps: Chromium, PostgreSQL, LibreOffice, poppler and Redis are present."
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -62,6 +62,8 @@ def _test_config(database_url: str, storage) -> dict:
         # The test holds a session open between requests: let it read without
         # taking SQLite's write lock (requests still write with BEGIN IMMEDIATE).
         "SQLITE_BEGIN_OUTSIDE_REQUESTS": "BEGIN",
+        # Queue tasks run at once, in their own app context (tests/notify starts real workers).
+        "HUEY_IMMEDIATE": True,
     }
 
 

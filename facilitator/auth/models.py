@@ -42,6 +42,8 @@ class Organization(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     #: district (LEA), advocacy organization, state agency (SEA) or facilitation provider.
     kind: Mapped[str] = mapped_column(String(20))
+    #: Days before a meeting that participants get a reminder, e.g. "7,1"; empty: none.
+    reminder_days: Mapped[str] = mapped_column(String(40), default="7,1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
@@ -49,6 +51,13 @@ class Organization(db.Model):
     @property
     def kind_label(self) -> str:
         return OrgKind(self.kind).label
+
+    @property
+    def reminder_day_list(self) -> list[int]:
+        """The reminder days as numbers, largest first."""
+        days = {int(d) for d in (self.reminder_days or "").replace(" ", "").split(",")
+                if d.isdigit() and 0 < int(d) <= 60}
+        return sorted(days, reverse=True)
 
 
 def new_session_token() -> str:

@@ -11,6 +11,7 @@ def blueprint():
         record_routes,
         routes,
         summary,
+        summary_mail,
     )
     from .views import bp
 

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -87,6 +88,12 @@ class ParticipantForm(FlaskForm):
                                            Length(max=200)])
     role = SelectField("Role", choices=ParticipantRole.choices())
     attendance = SelectField("Invited or attended", choices=Attendance.choices())
+    email = EmailField("Email", validators=[Optional(), Length(max=254), Regexp(
+                       r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                       message="Enter an email like name@example.org, or leave it empty.")],
+                       description="Invitations, reminders and the survey link go here.")
+    language = StringField("Reads in", validators=[Optional(), Length(max=80)],
+                           description="For example Spanish. Empty: the family's language.")
     interpreter_needed = BooleanField("Needs an interpreter")
     needs = StringField("Other needs", validators=[Optional(), Length(max=500)],
                         description="Access, breaks, joining by phone, anything that helps.")

@@ -44,6 +44,12 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value
 
 
+def new_calendar_uid() -> str:
+    import uuid
+
+    return f"{uuid.uuid4()}@facilitator"
+
+
 class Meeting(db.Model):
     """One meeting of a family's team: planned, run and closed here."""
 
@@ -55,18 +61,22 @@ class Meeting(db.Model):
     #: IEP annual review, amendment, eligibility, facilitated IEP, mediation, resolution
     #: meeting, pre-meeting conference or other (see MeetingKind).
     kind: Mapped[str] = mapped_column(String(30), default=MeetingKind.FACILITATED_IEP)
+    # active_history: the old time, place, link and status are known at flush, so a
+    # change raises calendar_sequence (meetings/mail.py) even on a reloaded meeting.
     #: When the meeting starts, stored in UTC.
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True,
+                                                active_history=True)
     #: Planned length in minutes.
-    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
-    location: Mapped[str] = mapped_column(String(300), default="")
-    video_link: Mapped[str] = mapped_column(String(500), default="")
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90, active_history=True)
+    location: Mapped[str] = mapped_column(String(300), default="", active_history=True)
+    video_link: Mapped[str] = mapped_column(String(500), default="", active_history=True)
     facilitator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     #: What the meeting is for, in the words shared with the family.
     purpose: Mapped[str] = mapped_column(Text, default="")
     #: scheduled, held or cancelled.
-    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED,
+                                        active_history=True)
     #: The agreement reached, once held: full, partial or none (facilitated IEP);
     #: yes or no (mediation). Empty for other kinds and until recorded.
     outcome: Mapped[str] = mapped_column(String(10), default="")
@@ -74,6 +84,10 @@ class Meeting(db.Model):
     tips_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     tips_reviewed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
+    #: The calendar UID of the meeting (RFC 5545): random, never changes, whatever host.
+    calendar_uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_uid)
+    #: RFC 5545 SEQUENCE: goes up with every change of time, place, link or cancellation.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
@@ -148,6 +162,10 @@ class Participant(db.Model):
     #: What the person needs to take part fully: an interpreter, access, a break.
     needs: Mapped[str] = mapped_column(String(500), default="")
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where invitations, reminders and the survey link are sent; empty: nothing is sent.
+    email: Mapped[str] = mapped_column(String(254), default="")
+    #: The language the person reads (free text, e.g. "Spanish"); empty: the family's.
+    language: Mapped[str] = mapped_column(String(80), default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
 

@@ -20,7 +20,7 @@ from ..auth.models import Role, User
 from ..extensions import db
 from ..families.models import Family
 from ..web import remember_search, remembered_search
-from . import services
+from . import mail, services
 from .forms import (
     ConfirmForm,
     MeetingForm,
@@ -113,6 +113,7 @@ def new(family_id: int):
         except MeetingError as exc:
             form.kind.errors.append(str(exc))
         else:
+            mail.sync_invitations(meeting)
             db.session.commit()
             flash("The meeting is planned. Add the participants and check the agenda.",
                   "success")
@@ -137,6 +138,8 @@ def edit(meeting_id: int):
             db.session.rollback()
             form.duration_minutes.errors.append(str(exc))
         else:
+            db.session.flush()  # a changed time or place raises the calendar SEQUENCE
+            mail.sync_invitations(meeting)
             db.session.commit()
             flash("The meeting is saved.", "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -168,6 +171,7 @@ def status(meeting_id: int):
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(back_url(meeting, "detail"))
+        mail.sync_invitations(meeting)
         db.session.commit()
         flash(" ".join([f"The meeting is now marked {meeting.status_label.lower()}.",
                         *messages]), "success")
@@ -181,7 +185,7 @@ def status(meeting_id: int):
 def ics(meeting_id: int):
     """The meeting as a calendar file (iCalendar) to add to any calendar."""
     meeting = access.get_or_404(Meeting, meeting_id)
-    body = services.meeting_ics(meeting, request.host.split(":")[0] or "facilitator")
+    body = services.meeting_ics(meeting)
     filename = f"meeting-{meeting.id}.ics"
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -109,6 +109,7 @@ def create_meeting(family: Family, data: dict, with_defaults: bool = True) -> Me
             if contact.is_guardian:
                 meeting.participants.append(Participant(
                     organization_id=meeting.organization_id, name=contact.name,
+                    email=contact.email or "", language=contact.preferred_language or "",
                     role=ParticipantRole.PARENT, interpreter_needed=family.interpreter_needed,
                     needs=(f"Interpreter: {contact.preferred_language or family.primary_language}"
                            if family.interpreter_needed else "")))
@@ -117,7 +118,7 @@ def create_meeting(family: Family, data: dict, with_defaults: bool = True) -> Me
             if facilitator is not None and facilitator.organization_id == family.organization_id:
                 meeting.participants.append(Participant(
                     organization_id=meeting.organization_id, name=facilitator.display_name,
-                    role=ParticipantRole.FACILITATOR))
+                    email=facilitator.email, role=ParticipantRole.FACILITATOR))
     meeting.note = MeetingNote(organization_id=meeting.organization_id, body="", version=0)
     db.session.flush()
     return meeting
@@ -223,58 +224,8 @@ def reflection_to_tip(meeting: Meeting, kind: str, text: str, user_id: int) -> T
 # --- calendar ------------------------------------------------------------------------
 
 
-def _ics_escape(text: str) -> str:
-    """RFC 5545 section 3.3.11: escape backslash, semicolon, comma and newlines."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+def meeting_ics(meeting: Meeting) -> bytes:
+    """The meeting as an iCalendar (RFC 5545) file to download (see meetings/calendar.py)."""
+    from .calendar import meeting_calendar
 
-
-def _ics_fold(line: str) -> str:
-    """Fold content lines longer than 75 octets (RFC 5545 section 3.1)."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n ".join(out)
-
-
-def _ics_time(value: datetime) -> str:
-    return as_utc(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def meeting_ics(meeting: Meeting, host: str) -> str:
-    """The meeting as an iCalendar (RFC 5545) event, CRLF line ends, UTC times."""
-    location = meeting.location
-    if meeting.video_link:
-        location = f"{location} ({meeting.video_link})" if location else meeting.video_link
-    description = meeting.purpose
-    if meeting.agenda_items:
-        agenda = "\n".join(f"- {a.title} ({a.minutes} min)" for a in meeting.agenda_items)
-        description = f"{description}\n\nAgenda:\n{agenda}".strip()
-    status = {"scheduled": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Facilitator//Meetings//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.id}@{host}",
-        f"DTSTAMP:{_ics_time(utcnow())}",
-        f"DTSTART:{_ics_time(meeting.starts_at)}",
-        f"DTEND:{_ics_time(meeting.ends_at_utc)}",
-        f"SUMMARY:{_ics_escape(meeting.title)}",
-        f"STATUS:{status.get(meeting.status, 'CONFIRMED')}",
-    ]
-    if location:
-        lines.append(f"LOCATION:{_ics_escape(location)}")
-    if meeting.video_link:
-        lines.append(f"URL:{meeting.video_link}")
-    if description:
-        lines.append(f"DESCRIPTION:{_ics_escape(description)}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+    return meeting_calendar(meeting, method="PUBLISH")

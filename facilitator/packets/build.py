@@ -1,7 +1,9 @@
 """Building a packet in the background, with progress in the database.
 
-The request that starts a build takes a snapshot of the timeline and decision
-log (providers may need the request) and starts a thread. The thread writes
+The request that starts a build marks the packet queued and, once that is
+committed, puts a ``build_packet(id)`` task on the queue (packets/tasks.py);
+the worker process runs it, so a build survives a restart of the web server.
+The task reads the timeline and decision log itself, then writes
 the three files under temporary names in a work folder inside STORAGE_DIR,
 renames them into place only when all three are complete, then records them.
 On any error the work folder is removed and the packet is marked failed with
@@ -12,22 +14,20 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import time
 from datetime import date
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
+from sqlalchemy import update
 
-from ..db import begin_write, utcnow
+from ..db import utcnow
 from ..extensions import db
 from . import storage
 from .builders import Exhibit, PacketContent, build_zip, find_soffice
 from .models import BuildStatus, Packet
 from .packet_docx import build_docx
 from .packet_pdf import build_pdf
-
-_threads: dict[int, threading.Thread] = {}
 
 
 def packet_content(packet: Packet, timeline, decisions, today: date | None = None
@@ -65,29 +65,30 @@ def queue_build(packet: Packet) -> None:
     db.session.flush()
 
 
-def start(app: Flask, packet_id: int, timeline, decisions) -> threading.Thread:
-    """Run :func:`run_build` in a background thread with its own app context."""
+def run_queued_build(packet_id: int) -> None:
+    """The queue task's work: claim a queued packet, read its timeline, build it.
 
-    def target():
-        with app.app_context():
-            begin_write()  # the build reads, then writes progress: take the lock up front
-            try:
-                run_build(packet_id, timeline, decisions)
-            finally:
-                db.session.remove()
+    The claim (queued -> building, one conditional UPDATE) makes a second run of
+    the same task, or a second worker, a no-op.
+    """
+    from .timeline import decision_log, family_timeline
 
-    thread = threading.Thread(target=target, name=f"packet-build-{packet_id}", daemon=True)
-    _threads[packet_id] = thread
-    thread.start()
-    return thread
+    claimed = db.session.execute(
+        update(Packet).where(Packet.id == packet_id, Packet.status == BuildStatus.QUEUED)
+        .values(status=BuildStatus.BUILDING, updated_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return
+    packet = db.session.get(Packet, packet_id)
+    # Timeline providers link to pages (url_for): give them a request context.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        timeline, decisions = family_timeline(packet.family), decision_log(packet.family)
+    run_build(packet_id, timeline, decisions)
 
 
 def wait(packet_id: int | None = None, timeout: float = 120) -> None:
-    """Wait for builds started in this process (tests, the CLI)."""
-    threads = [_threads.get(packet_id)] if packet_id is not None else list(_threads.values())
-    for t in threads:
-        if t is not None:
-            t.join(timeout)
+    """Kept for callers of the thread era: builds now run on the queue (immediate in tests)."""
 
 
 class _Reporter:

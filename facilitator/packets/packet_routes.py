@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -17,7 +16,7 @@ from flask_login import current_user
 from .. import access, audit
 from ..extensions import db
 from ..validation import parse_id
-from . import build, services, storage
+from . import build, services, storage, tasks
 from .forms import (
     ConfirmForm,
     PacketCreateForm,
@@ -28,7 +27,6 @@ from .models import (
     Document,
     Packet,
 )
-from .timeline import decision_log, family_timeline
 from .views import attachment, bp, family_or_404
 
 # --- packets -----------------------------------------------------------------------------
@@ -149,10 +147,10 @@ def build_packet(family_id, packet_id):
     if not pkt.items:
         flash("Add at least one document before building the packet.", "error")
         return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
-    timeline_entries, decisions_entries = family_timeline(family), decision_log(family)
+    packet_id = pkt.id  # read before the commit: a read after it would begin a write transaction
     build.queue_build(pkt)
     db.session.commit()
-    build.start(current_app._get_current_object(), pkt.id, timeline_entries, decisions_entries)
+    tasks.build_packet(packet_id)  # the worker builds it
     flash("Building the packet. This page shows how far it has got.", "info")
     return redirect(url_for(".packet", family_id=family.id, packet_id=pkt.id))
 

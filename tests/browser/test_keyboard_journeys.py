@@ -1,0 +1,112 @@
+"""Whole journeys from the demo data with the keyboard alone (Tab, Shift+Tab, Enter, Space,
+arrow keys, typing), as a new user would make them; axe and the id/label checks on every
+kind of page each journey reaches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from keyboard import Keyboard
+from playwright.sync_api import expect
+
+from facilitator import demo
+from facilitator.extensions import db
+from facilitator.meetings.models import ActionItem, Concern, Decision, Meeting, ParkingLotItem
+
+SHOTS = "test-artifacts"
+
+
+@pytest.fixture()
+def demo_data(app):
+    demo.load()
+    db.session.commit()
+    # As a browser's cache would: stylesheets and scripts are not fetched on every page.
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 600
+
+
+def test_facilitator_prepares_runs_and_closes_a_meeting(page, live_server, demo_data):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    kb = Keyboard(page, live_server.url)
+    kb.sign_in("facilitator@riverside.example", demo.DEMO_PASSWORD)
+    kb.skip_to_main()
+    kb.follow(page.get_by_role("link", name="Today's meetings"))
+    kb.skip_to_main()
+    kb.follow(page.get_by_role("link", name="Ava Thompson", exact=True))
+    kb.follow(page.get_by_role("link", name="Prepare"))
+
+    # Prepare: the tip file is read and marked reviewed; a before-item is ticked.
+    expect(page.get_by_text("Ava runs the school's gardening club")).to_be_visible()
+    kb.follow(page.get_by_role("button", name=re.compile("^Mark (the tip file )?reviewed")))
+    expect(page.get_by_text("Reviewed by Luis Moreno")).to_be_visible()
+    first_box = page.locator("#before ~ .checklist input[type=checkbox]").first
+    assert not first_box.is_checked()
+    kb.tab_to(first_box)
+    with page.expect_navigation():
+        page.keyboard.press("Space")  # the box sends its form itself
+    expect(page.locator("#before ~ .checklist input[type=checkbox]").first).to_be_checked()
+    kb.follow(page.get_by_role("link", name="Run the meeting"), back=True)
+
+    # Run: a prompt into the notes, then typing after it; the notes save themselves.
+    kb.skip_to_main()
+    use = page.locator("[data-use-prompt]:visible").first
+    prompt = use.locator("xpath=ancestor::li").locator(".prompt__text").inner_text().strip()
+    kb.press(use, "Enter")
+    notes = page.get_by_label("Meeting notes")
+    expect(notes).to_be_focused()
+    page.keyboard.type("Denise asked for weekly updates by email.")
+    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+
+    def add(board: str, summary: str, fields: list[tuple[str, str]], button: str) -> None:
+        form = page.locator(f"#{board} details")
+        kb.press(form.locator("summary"), "Enter")  # opens the form
+        for label, value in fields:
+            target = form.get_by_label(label, exact=True)
+            if target.evaluate("el => el.tagName") == "SELECT":
+                kb.choose(target, value)
+            else:
+                kb.type_into(target, value)
+        kb.follow(form.get_by_role("button", name=button, exact=True))
+        expect(page.locator(".flash--success")).to_be_visible()
+
+    add("concerns-board", "Add a concern", [("Concern", "Reading support at home"),
+        ("Where it stands", "Agreement reached")], "Add concern")
+    add("decisions-board", "Record a decision", [
+        ("What was decided", "Weekly email update from Ms. Chen."),
+        ("Who agreed", "Denise Thompson, Ms. Chen")], "Record decision")
+    add("actions-board", "Add an action item", [
+        ("Task", "Send the first weekly update"), ("Who will do it", "Ms. Chen"),
+        ("Status", "In progress")], "Add action item")
+    add("parking-board", "Park a topic", [("Topic", "Summer school options"),
+                                          ("Raised by", "Denise")], "Park topic")
+    page.screenshot(path=f"{SHOTS}/keyboard-live.png", full_page=True)
+
+    # Close: mark held with an outcome, then download the family's summary.
+    kb.follow(page.get_by_role("link", name="After the meeting"), back=True)
+    outcome = page.get_by_label("How did it end?")
+    if outcome.count():
+        kb.choose(outcome, "Full agreement")
+        kb.follow(page.get_by_role("button", name="Mark held with this outcome"))
+    else:
+        kb.follow(page.get_by_role("button", name="Mark the meeting held"))
+    expect(page.locator(".meeting-head .badge")).to_have_text("Held")
+    kb.skip_to_main()
+    link = page.get_by_role("link", name="Download the meeting summary (.docx)")
+    kb.tab_to(link)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".docx")
+    assert download.value.path().read_bytes()[:2] == b"PK"
+
+    db.session.rollback()
+    meeting = db.session.execute(db.select(Meeting).join(Meeting.concerns).where(
+        Concern.title == "Reading support at home")).scalar_one()
+    assert meeting.status == "held"
+    assert prompt in meeting.note.body and "weekly updates by email" in meeting.note.body
+    assert db.session.execute(db.select(Decision).filter_by(
+        meeting_id=meeting.id, text="Weekly email update from Ms. Chen.")).scalar_one()
+    action = db.session.execute(db.select(ActionItem).filter_by(
+        meeting_id=meeting.id, task="Send the first weekly update")).scalar_one()
+    assert action.owner == "Ms. Chen" and action.status_label == "In progress"
+    assert db.session.execute(db.select(ParkingLotItem).filter_by(
+        meeting_id=meeting.id, text="Summer school options")).scalar_one().raised_by == "Denise"

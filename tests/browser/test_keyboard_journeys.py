@@ -110,3 +110,51 @@ def test_facilitator_prepares_runs_and_closes_a_meeting(page, live_server, demo_
     assert action.owner == "Ms. Chen" and action.status_label == "In progress"
     assert db.session.execute(db.select(ParkingLotItem).filter_by(
         meeting_id=meeting.id, text="Summer school options")).scalar_one().raised_by == "Denise"
+
+
+def test_advocate_uploads_adds_an_event_and_builds_a_packet(page, live_server, demo_data, app,
+                                                            tmp_path):
+    app.config["PACKETS_DISABLE_LIBREOFFICE"] = True
+    page.set_viewport_size({"width": 1024, "height": 768})
+    kb = Keyboard(page, live_server.url)
+    kb.sign_in("advocate@familyvoices.example", demo.DEMO_PASSWORD)
+    kb.follow(page.get_by_role("link", name="Records", exact=True))
+    kb.skip_to_main()
+    kb.follow(page.get_by_role("link", name="Theo Lindqvist"))
+
+    # Upload: the file chooser opens from the keyboard; the person picks a file in it.
+    letter = tmp_path / "Letter to the district.txt"
+    letter.write_text("We ask for an independent evaluation.\n", encoding="utf-8")
+    kb.tab_to(page.get_by_label("Files"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(letter))
+    kb.choose(page.get_by_label("Type of record"), "Correspondence")
+    kb.type_into(page.get_by_label("Author or source"), "Parent")
+    kb.follow(page.get_by_role("button", name="Add documents"))
+    expect(page.get_by_text("Added 1 document.")).to_be_visible()
+
+    # A timeline event, dated by typing into the date field.
+    kb.follow(page.get_by_role("link", name="Timeline", exact=True))
+    kb.type_into(page.get_by_label("Date", exact=True), "03042026")
+    kb.choose(page.get_by_label("What happened"), "Request made")
+    kb.type_into(page.get_by_label("Description"), "Asked in writing for an independent "
+                 "educational evaluation.")
+    kb.follow(page.get_by_role("button", name="Add to the timeline"))
+    expect(page.get_by_text("Asked in writing for an independent educational evaluation."
+                            ).first).to_be_visible()
+
+    # A new packet, built; the page follows the build until the files can be downloaded.
+    kb.follow(page.get_by_role("link", name="Packets", exact=True))
+    kb.type_into(page.get_by_label("Packet title"), "Records for the complaint")
+    kb.follow(page.get_by_role("button", name="Start the packet"))
+    expect(page.get_by_role("heading", name="Records for the complaint")).to_be_visible()
+    kb.follow(page.get_by_role("button", name="Build the packet"))
+    pdf = page.get_by_role("link", name="Combined PDF")
+    pdf.wait_for(timeout=60_000)
+    kb.arrived()
+    kb.tab_to(pdf, back=True)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert download.value.path().read_bytes()[:5] == b"%PDF-"

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from keyboard import Keyboard
+from page_checks import OVERFLOW_JS
 from playwright.sync_api import expect
 
 from facilitator import demo
@@ -158,3 +159,44 @@ def test_advocate_uploads_adds_an_event_and_builds_a_packet(page, live_server, d
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".pdf")
     assert download.value.path().read_bytes()[:5] == b"%PDF-"
+
+
+def test_admin_adds_a_user_changes_the_role_and_deactivates(page, live_server, demo_data):
+    email = "alexandra.featherstonehaugh-montgomery@riverside-unified-school-district.example"
+    page.set_viewport_size({"width": 1024, "height": 768})
+    kb = Keyboard(page, live_server.url)
+    kb.sign_in("admin@riverside.example", demo.DEMO_PASSWORD)
+    kb.follow(page.get_by_role("link", name="Users", exact=True))
+    kb.skip_to_main()
+    kb.follow(page.get_by_role("link", name="Add a user"))
+    kb.type_into(page.get_by_label("Email"), email)
+    kb.type_into(page.get_by_label("Full name"), "Alexandra Montgomery")
+    kb.choose(page.get_by_label("Role"), "Advocate — keeps family records and packets")
+    kb.type_into(page.get_by_label("Starting password"), "maple river lantern 42")
+    kb.follow(page.get_by_role("button", name="Add user"))
+    expect(page.get_by_role("cell", name=email, exact=True)).to_be_visible()
+
+    def edit() -> None:
+        kb.skip_to_main()
+        kb.follow(page.get_by_role("link", name=f"Edit {email}"))
+
+    edit()
+    kb.choose(page.get_by_label("Role"),
+              "Facilitator — prepares and runs meetings, records cases")
+    kb.follow(page.get_by_role("button", name="Save changes"))
+    row = page.get_by_role("row").filter(has_text=email)
+    expect(row).to_contain_text("Facilitator")
+
+    edit()
+    active = page.get_by_label("Active (may sign in)")
+    kb.tab_to(active)
+    expect(active).to_have_accessible_description("Deactivating signs the person out at once.")
+    page.keyboard.press("Space")
+    expect(active).not_to_be_checked()
+    kb.follow(page.get_by_role("button", name="Save changes"))
+    expect(page.get_by_role("row").filter(has_text=email)).to_contain_text("Deactivated")
+
+    # A long address in the heading wraps on a phone instead of pushing the page sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    edit()
+    assert page.evaluate(OVERFLOW_JS) is None

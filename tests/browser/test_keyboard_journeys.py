@@ -200,3 +200,48 @@ def test_admin_adds_a_user_changes_the_role_and_deactivates(page, live_server, d
     page.set_viewport_size({"width": 390, "height": 844})
     edit()
     assert page.evaluate(OVERFLOW_JS) is None
+
+
+CASES_CSV = """case_ref,process,received_on,status,held_on,agreement
+KB-1,mediation,2019-10-01,held,2019-10-20,yes
+KB-2,mediation,2019-11-05,pending,,
+KB-3,due_process,2019-12-02,pending,,
+KB-4,state_complaint,2020-01-15,pending,,
+"""
+
+
+def test_coordinator_imports_cases_and_analyst_downloads_the_618_table(page, live_server,
+                                                                       demo_data, tmp_path):
+    # Importing changes cases, which the analyst role may not do (it reads reports only):
+    # the district's coordinator (facilitator role) imports, the analyst reports.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    kb = Keyboard(page, live_server.url)
+    kb.sign_in("facilitator@riverside.example", demo.DEMO_PASSWORD)
+    kb.follow(page.get_by_role("link", name="Dispute resolution"))
+    kb.skip_to_main()
+    kb.follow(page.get_by_role("link", name="Import CSV"))
+    cases = tmp_path / "cases-2019.csv"
+    cases.write_text(CASES_CSV, encoding="utf-8")
+    kb.tab_to(page.get_by_label("CSV file"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(cases))
+    kb.follow(page.get_by_role("button", name="Import", exact=True))
+    expect(page.locator(".flash--success")).to_contain_text("4")
+    kb.follow(page.get_by_role("button", name="Sign out"))
+
+    kb.sign_in("analyst@riverside.example", demo.DEMO_PASSWORD)
+    expect(page.get_by_role("link", name="Import CSV")).to_have_count(0)
+    kb.follow(page.get_by_role("link", name="Dispute resolution"))
+    kb.skip_to_main()
+    kb.follow(page.get_by_role("link", name="618 table"))
+    kb.choose(page.get_by_label("School year", exact=True), "2019-20")
+    kb.follow(page.get_by_role("button", name="Show"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2019-20")
+    kb.skip_to_main()
+    kb.tab_to(page.get_by_role("link", name="Download CSV"))
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    rows = {r.split(",")[0]: r.rsplit(",", 1)[-1] for r in download.value.path().read_text(
+        encoding="utf-8-sig").splitlines()}
+    assert (rows["1"], rows["2"], rows["2.1"], rows["3"]) == ("1", "2", "1", "1")

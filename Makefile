@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint system-deps demo clean help
+.PHONY: run test test-sqlite test-postgres lint system-deps demo clean help screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
@@ -44,6 +44,9 @@ test-sqlite: $(VENV)/.installed
 test-postgres: $(VENV)/.installed
 	@echo "== database tests on a throwaway PostgreSQL =="
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser"
+
+screenshots: $(VENV)/.installed system-deps
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -4,10 +4,12 @@ named, and no sideways scrolling on a laptop, a tablet or a phone."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from page_checks import LINKS_JS, OVERFLOW_JS, STRUCTURE_JS, Crawl
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from facilitator import demo
 from facilitator.adr import services as adr_services
@@ -116,3 +118,20 @@ def test_dashboard_charts_follow_a_narrowing_window(page, live_server, browser_s
         "document.getElementById(id).getBoundingClientRect().right <= window.innerWidth)",
         timeout=5000)
     assert page.evaluate(OVERFLOW_JS) is None
+
+
+def test_survey_links_wrap_on_a_phone(page, live_server, browser_sign_in):
+    """The links page is only reached by a POST, so the crawl cannot find it."""
+    demo.load()
+    db.session.commit()
+    case = db.session.execute(db.select(AdrCase).where(
+        AdrCase.status == "held", AdrCase.process == "facilitated_iep")
+        .order_by(AdrCase.id).limit(1)).scalar_one()
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, "facilitator@riverside.example", demo.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/adr/cases/{case.id}")
+    page.get_by_role("button", name="Make survey links").click()
+    expect(page.get_by_role("heading", name=re.compile("^Survey links"))).to_be_visible()
+    assert page.locator(".adr-links code").count() >= 1
+    assert page.evaluate(OVERFLOW_JS) is None
+    assert page.evaluate(STRUCTURE_JS) == []

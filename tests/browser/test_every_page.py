@@ -88,16 +88,14 @@ def test_every_page_of_every_role(browser, app, live_server):
     started = time.monotonic()
     seen = _check_pages(browser, Crawl(live_server.url, "anonymous", kinds=kinds),
                         ["/", "/login", f"/adr/survey/{token}"], None, problems)
-    # Admins first: a facilitator's or advocate's page of a kind their admin saw looks
-    # the same (the same edit controls), so it is not loaded again; the analyst's
-    # read-only pages are a group of their own.
+    # Each kind of page is loaded once, by the first person who reaches it (admins first,
+    # who see every control); everyone's start page is loaded, as each person's differs.
     for email in sorted((u[1] for u in demo.DEMO_USERS), key=lambda e: not e.startswith("admin")):
-        group = "reads" if email.startswith("analyst") else "edits"
-        seen += _check_pages(browser, Crawl(live_server.url, group, kinds=kinds), ["/"],
+        seen += _check_pages(browser, Crawl(live_server.url, "signed-in", kinds=kinds), ["/"],
                              email, problems)
     print(f"{seen} pages checked at {len(VIEWPORTS)} sizes in "
           f"{time.monotonic() - started:.1f} s")
-    assert seen > 60, f"the crawl found only {seen} pages"
+    assert seen > 50, f"the crawl found only {seen} pages"
     assert not problems, "\n".join(problems)
 
 

@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help translations
+.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help translations screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT), with one queue worker"
@@ -73,6 +73,9 @@ test-postgres: $(VENV)/.installed
 # facilitator/translations/es/LC_MESSAGES/messages.po, then run it again.
 translations: $(VENV)/.installed
 	$(BIN)/python scripts/translations.py
+
+screenshots: $(VENV)/.installed system-deps
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

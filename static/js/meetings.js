@@ -120,7 +120,40 @@
       });
       count.textContent = shown + " of " + prompts.length + " prompts";
       empty.hidden = shown > 0;
+      rove(null);
     }
+
+    // One Tab stop for the whole list (93 prompts would be 93 stops): the arrow keys,
+    // Home and End move between the "Use" buttons of the prompts shown.
+    function visibleButtons() {
+      return Array.prototype.slice.call(
+        document.querySelectorAll("[data-prompt]:not([hidden]) [data-use-prompt]"));
+    }
+    function rove(target) {
+      var list = visibleButtons();
+      if (!target || list.indexOf(target) < 0) {
+        target = list.filter(function (b) { return b.tabIndex === 0; })[0] || list[0];
+      }
+      document.querySelectorAll("[data-use-prompt]").forEach(function (b) {
+        b.tabIndex = b === target ? 0 : -1;
+      });
+      return target;
+    }
+    var promptList = document.querySelector(".prompt-list");
+    if (promptList) {
+      promptList.addEventListener("keydown", function (e) {
+        var button = e.target.closest ? e.target.closest("[data-use-prompt]") : null;
+        if (!button) { return; }
+        var list = visibleButtons(), i = list.indexOf(button), next = null;
+        if (e.key === "ArrowDown" || e.key === "ArrowRight") { next = list[Math.min(i + 1, list.length - 1)]; }
+        else if (e.key === "ArrowUp" || e.key === "ArrowLeft") { next = list[Math.max(i - 1, 0)]; }
+        else if (e.key === "Home") { next = list[0]; }
+        else if (e.key === "End") { next = list[list.length - 1]; }
+        if (next) { e.preventDefault(); rove(next); next.focus(); }
+      });
+    }
+    var keysHint = document.getElementById("prompt-keys");
+    if (keysHint) { keysHint.hidden = false; }
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
     stage.addEventListener("change", apply);
     situation.addEventListener("change", apply);
@@ -133,5 +166,6 @@
         document.dispatchEvent(new CustomEvent("facilitator:insert-note", { detail: { text: text } }));
       });
     });
+    rove(null);
   }
 })();

@@ -1,7 +1,7 @@
 """outbox, password resets, meeting calendar ids, reminder days
 
 Revision ID: 0701
-Revises: 0502
+Revises: 0601
 Create Date: 2026-12-02 00:44:50.816036
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0701'
-down_revision = '0502'
+down_revision = '0601'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """survey link language
 
 Revision ID: 0801
-Revises: 0502
+Revises: 0701
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0801'
-down_revision = '0502'
+down_revision = '0701'
 branch_labels = None
 depends_on = None
 

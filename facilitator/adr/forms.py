@@ -15,8 +15,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..validation import CheckedForm as FlaskForm
 from ..i18n import LANGUAGES
+from ..validation import CheckedForm as FlaskForm
 from .models import PROCESS_LABELS, STATUS_LABELS, Process
 
 YES_NO = [SelectChoice("", "—"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]

@@ -11,7 +11,8 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from facilitator.extensions import db
-from facilitator.meetings.models import Meeting, MeetingNote, NoteVersion
+from facilitator.meetings.live_models import MeetingNote, NoteVersion
+from facilitator.meetings.models import Meeting
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 
@@ -51,7 +51,7 @@ POLICY_ATTR = "access_policy"
 PUBLIC, SIGNED_IN = "public", "signed_in"
 
 
-def declare(policy: str) -> Callable:
+def declare(policy: str | dict[str, str]) -> Callable:
     """Record ``policy`` on a view (for decorators that check access themselves)."""
 
     def decorator(view: Callable) -> Callable:
@@ -61,9 +61,10 @@ def declare(policy: str) -> Callable:
     return decorator
 
 
-def policy_of(view: Callable) -> str | None:
-    """The policy a view declared, or None."""
-    return getattr(view, POLICY_ATTR, None)
+def policy_of(view: Callable, method: str = "GET") -> str | None:
+    """The policy a view declared for ``method``, or None."""
+    policy = getattr(view, POLICY_ATTR, None)
+    return policy.get(method, policy.get("GET")) if isinstance(policy, dict) else policy
 
 
 def public(view: Callable) -> Callable:
@@ -74,6 +75,23 @@ def public(view: Callable) -> Callable:
 def signed_in(view: Callable) -> Callable:
     """View decorator: any signed-in user of any role (their organization's data only)."""
     return declare(SIGNED_IN)(login_required(view))
+
+
+def read_or_require(capability: str) -> Callable:
+    """View decorator for a page that also takes its own form: any signed-in user may
+    read it (GET); sending it (POST) needs ``capability`` (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if request.method != "GET" and not can(capability):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return declare({"GET": SIGNED_IN, "POST": capability})(wrapped)  # type: ignore[arg-type]
+
+    return decorator
 
 
 def require(capability: str) -> Callable:

@@ -23,9 +23,8 @@ from flask import (
     url_for,
 )
 
-from .. import access, audit
+from .. import access, audit, validation
 from ..extensions import db, limiter
-from ..validation import parse_id
 from . import dashboard as dash
 from . import deadlines, meeting_link, report, services, survey_language  # noqa: F401 - register
 from .cli import register_cli
@@ -86,7 +85,6 @@ def start():
 @access.signed_in
 def cases():
     """The organization's cases, filtered by process, status, school and year, a page at a time."""
-    # Bounded: a filter longer than any stored value matches nothing anyway.
     f = {k: request.args.get(k, "").strip()[:200]
          for k in ("process", "status", "school", "year", "q")}
     stmt = access.scoped(AdrCase)
@@ -134,7 +132,7 @@ def _extra(form: CaseForm) -> dict:
     raw = form.family.data or ""
     return {"resolution_ended_on": form.resolution_ended_on.data,
             "hearing_on": form.hearing_on.data,
-            "family_id": parse_id(raw)}
+            "family_id": validation.parse_id(raw)}
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

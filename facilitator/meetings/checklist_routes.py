@@ -113,9 +113,7 @@ def checklist_unhide():
 def _file_item_key(form: ChecklistKeyForm) -> str | None:
     """The key of a checklist-file item the form names, or None (with a message)."""
     known = {i.key for c in current_content().checklists.values() for i in c.items}
-    if not form.validate_on_submit():
-        return None
-    if form.item_key.data not in known:
+    if not form.validate_on_submit() or form.item_key.data not in known:
         flash("That item is not in the checklist files. Nothing was changed.", "error")
         return None
     return form.item_key.data

@@ -32,14 +32,12 @@ from .views import attachment, bp, family_or_404
 # --- packets -----------------------------------------------------------------------------
 
 @bp.route("/families/<int:family_id>/packets", methods=["GET", "POST"])
-@access.signed_in
+@access.read_or_require("edit_records")
 def packets(family_id):
     """The family's packets and the form that starts a new one."""
     family = family_or_404(family_id)
     form = PacketCreateForm()
     if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
         if form.validate_on_submit():
             packet = services.create_packet(
                 family, title=form.title.data, prepared_for=form.prepared_for.data,
@@ -56,15 +54,13 @@ def packets(family_id):
 
 
 @bp.route("/families/<int:family_id>/packets/<int:packet_id>", methods=["GET", "POST"])
-@access.signed_in
+@access.read_or_require("edit_records")
 def packet(family_id, packet_id):
     """A packet: its narrative, the documents in it and their order, and its files."""
     family = family_or_404(family_id)
     pkt = access.get_or_404(Packet, packet_id, family_id=family.id)
     form = PacketEditForm(obj=pkt)
     if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
         if form.validate_on_submit():
             services.update_packet_text(pkt, title=form.title.data,
                                         prepared_for=form.prepared_for.data,

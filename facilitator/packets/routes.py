@@ -134,15 +134,13 @@ def _documents_page(family, form):
 
 
 @bp.route("/families/<int:family_id>/documents/<int:doc_id>", methods=["GET", "POST"])
-@access.signed_in
+@access.read_or_require("edit_records")
 def document(family_id, doc_id):
     """One document's details, who downloaded it, and (for editors) its edit form."""
     family = family_or_404(family_id)
     doc = access.get_or_404(Document, doc_id, family_id=family.id)
     form = DocumentEditForm(obj=doc)
     if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
         if form.validate_on_submit():
             services.update_document(doc, title=form.title.data, doc_type=form.doc_type.data,
                                      doc_date=form.doc_date.data, source=form.source.data,

@@ -52,15 +52,13 @@ def _event_form(family) -> EventForm:
 
 
 @bp.route("/families/<int:family_id>/timeline", methods=["GET", "POST"])
-@access.signed_in
+@access.read_or_require("edit_records")
 def timeline(family_id):
     """The family's timeline: every event in date order, with the days between a
     concern and the district's response."""
     family = family_or_404(family_id)
     form = _event_form(family)
     if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
         if form.validate_on_submit():
             mine = {"family_id": family.id}
             responds_to = (access.get_or_404(TimelineEvent, form.responds_to.data, **mine)
@@ -96,14 +94,12 @@ def delete_event(family_id, event_id):
 # --- decision log ------------------------------------------------------------------------
 
 @bp.route("/families/<int:family_id>/decisions", methods=["GET", "POST"])
-@access.signed_in
+@access.read_or_require("edit_records")
 def decisions(family_id):
     """The decision log: meeting decisions and entries made by hand."""
     family = family_or_404(family_id)
     form = DecisionForm()
     if request.method == "POST":
-        if not access.can("edit_records"):
-            abort(403)
         if form.validate_on_submit():
             services.add_decision(family, decided_on=form.decided_on.data, what=form.what.data,
                                   approved_by=form.approved_by.data, why=form.why.data)

@@ -13,8 +13,12 @@ web=$!
 
 stop() {
   trap - INT TERM EXIT
-  kill -INT "$worker" 2>/dev/null  # the worker finishes what it is doing
   kill -TERM "$web" 2>/dev/null
+  # SIGINT lets the worker finish the task in hand; after 10 s (or if it was still
+  # starting and ignores SIGINT, as background jobs of a script do) SIGTERM ends it.
+  kill -INT "$worker" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$worker" 2>/dev/null || break; sleep 0.2; done
+  kill -TERM "$worker" 2>/dev/null
   wait "$web" "$worker" 2>/dev/null
 }
 trap 'stop; exit 130' INT

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from facilitator import demo
 from facilitator.extensions import db
-from facilitator.meetings.models import ActionItem, Concern, Decision, Meeting, ParkingLotItem
+from facilitator.meetings.live_models import ActionItem, Concern, Decision, ParkingLotItem
+from facilitator.meetings.models import Meeting
 
 SHOTS = "test-artifacts"
 

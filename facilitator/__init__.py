@@ -19,7 +19,7 @@ BLUEPRINTS = (
     "facilitator.auth.sessions:bp",
     "facilitator.families.routes:bp",
     "facilitator.meetings:blueprint",
-    "facilitator.adr.routes:bp",
+    "facilitator.adr:blueprint",
     "facilitator.plans.routes:bp",
     "facilitator.packets:blueprint",
     "facilitator.audit.routes:bp",

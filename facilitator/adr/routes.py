@@ -1,4 +1,5 @@
-"""Dispute-resolution pages: cases, import/export, the 618 table, deadlines, dashboard, surveys.
+"""Dispute-resolution pages: cases, import/export, the 618 table, deadlines, dashboard,
+school closures. (Surveys: survey_routes.py; the blueprint: views.py.)
 
 Reading is open to every role of the organization (analysts read everything;
 an advocacy organization's users see their own organization's cases read
@@ -12,7 +13,6 @@ import json
 from datetime import date
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -24,53 +24,20 @@ from flask import (
 )
 
 from .. import access, audit, validation
-from ..extensions import db, limiter
+from ..extensions import db
 from . import dashboard as dash
-from . import deadlines, meeting_link, report, services, survey_language  # noqa: F401 - register
-from .cli import register_cli
+from . import deadlines, report, services, survey_language
 from .csv_io import ImportRefused, export_csv, import_cases, to_csv
-from .forms import CaseForm, ClosureForm, ConfirmForm, ImportForm, InviteForm, SurveyForm
+from .forms import CaseForm, ClosureForm, ConfirmForm, ImportForm
 from .models import (
-    AGREEMENT_LABELS,
     PROCESS_LABELS,
     STATUS_LABELS,
     AdrCase,
-    Process,
     SchoolClosure,
     parse_school_year,
     school_year_label,
-    school_year_of,
 )
-
-bp = Blueprint("adr", __name__, url_prefix="/adr", cli_group="adr")
-register_cli(bp)
-
-#: Survey groups smaller than this are not shown (a person could be recognised).
-SURVEY_MIN_N = 5
-
-
-@bp.app_context_processor
-def adr_labels():
-    return {"PROCESS_LABELS": PROCESS_LABELS, "STATUS_LABELS": STATUS_LABELS,
-            "AGREEMENT_LABELS": AGREEMENT_LABELS, "school_year_label": school_year_label}
-
-
-def _org() -> int:
-    return access.current_org_id()
-
-
-def _year_arg(default_latest: bool = True) -> int | None:
-    raw = request.args.get("year", "")
-    if raw:
-        year = parse_school_year(raw)
-        if year is None:
-            abort(404)
-        return year
-    if not default_latest:
-        return None
-    years = dash.years(_org())
-    return years[0] if years else school_year_of(date.today())
-
+from .views import bp, org_id, year_arg
 
 # Cases ------------------------------------------------------------------------------------
 
@@ -102,9 +69,9 @@ def cases():
     stmt = stmt.order_by(AdrCase.received_on.desc(), AdrCase.id.desc())
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     schools = db.session.execute(
-        db.select(AdrCase.school).where(AdrCase.organization_id == _org(), AdrCase.school != "")
+        db.select(AdrCase.school).where(AdrCase.organization_id == org_id(), AdrCase.school != "")
         .group_by(AdrCase.school).order_by(AdrCase.school).limit(500)).scalars().all()
-    years = [school_year_label(y) for y in dash.years(_org())]
+    years = [school_year_label(y) for y in dash.years(org_id())]
     return render_template("adr/cases.html", page=page, f=f, schools=schools, years=years,
                            args={k: v for k, v in f.items() if v})
 
@@ -143,7 +110,7 @@ def case_new():
     _family_choices(form)
     if form.validate_on_submit():
         try:
-            case = services.save_case(_org(), form.values(), **_extra(form))
+            case = services.save_case(org_id(), form.values(), **_extra(form))
         except services.CaseError as exc:
             db.session.rollback()
             _apply_problems(form, exc.problems)
@@ -179,7 +146,7 @@ def case_edit(case_id: int):
     _family_choices(form)
     if form.validate_on_submit():
         try:
-            services.save_case(_org(), form.values(), case, **_extra(form))
+            services.save_case(org_id(), form.values(), case, **_extra(form))
         except services.CaseError as exc:
             db.session.rollback()
             case = access.get_or_404(AdrCase, case_id)
@@ -217,7 +184,7 @@ def case_import():
     errors: list[str] = []
     if form.validate_on_submit():
         try:
-            result = import_cases(_org(), form.file.data.read())
+            result = import_cases(org_id(), form.file.data.read())
         except ImportRefused as exc:
             db.session.rollback()
             errors = exc.errors
@@ -233,7 +200,7 @@ def case_import():
 @access.signed_in
 def case_export():
     """Download every case of the organization as CSV (the import format)."""
-    body = export_csv(_org())
+    body = export_csv(org_id())
     audit.record(audit.Action.EXPORTED, audit.RecordKind.CASES_EXPORT, None)
     db.session.commit()
     return Response("\ufeff" + body, mimetype="text/csv", headers={
@@ -246,9 +213,9 @@ def case_export():
 @access.signed_in
 def report_618():
     """The federal section 618 dispute-resolution table and B15/B16 for a school year."""
-    year = _year_arg()
-    table = report.report(_org(), year)
-    years = sorted(set(dash.years(_org())) | {year}, reverse=True)
+    year = year_arg()
+    table = report.report(org_id(), year)
+    years = sorted(set(dash.years(org_id())) | {year}, reverse=True)
     return render_template("adr/report.html", table=table, year=year, years=years)
 
 
@@ -256,8 +223,8 @@ def report_618():
 @access.signed_in
 def report_csv():
     """The 618 table as CSV: item,label,value."""
-    year = _year_arg()
-    body = to_csv(report.csv_rows(report.report(_org(), year)))
+    year = year_arg()
+    body = to_csv(report.csv_rows(report.report(org_id(), year)))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=618-{school_year_label(year)}.csv"})
 
@@ -266,8 +233,8 @@ def report_csv():
 @access.signed_in
 def report_json():
     """The 618 table as JSON."""
-    year = _year_arg()
-    return Response(json.dumps(report.report(_org(), year), indent=2),
+    year = year_arg()
+    return Response(json.dumps(report.report(org_id(), year), indent=2),
                     mimetype="application/json")
 
 
@@ -278,7 +245,7 @@ def report_json():
 def deadlines_page():
     """Open cases whose IDEA clocks are overdue or due within a week."""
     today = date.today()
-    closed = services.closures(_org())
+    closed = services.closures(org_id())
     stmt = access.scoped(AdrCase).where(
         AdrCase.status == "pending",
         AdrCase.process.in_(("due_process", "expedited_due_process", "state_complaint")),
@@ -298,10 +265,10 @@ def deadlines_page():
 @access.signed_in
 def dashboard_page():
     """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
-    year = _year_arg()
-    data = dash.year_dashboard(_org(), year, school=request.args.get("school") or None)
-    trend = dash.trends(_org(), last=year)
-    years = sorted(set(dash.years(_org())) | {year}, reverse=True)
+    year = year_arg()
+    data = dash.year_dashboard(org_id(), year, school=request.args.get("school") or None)
+    trend = dash.trends(org_id(), last=year)
+    years = sorted(set(dash.years(org_id())) | {year}, reverse=True)
     chart = {
         "years": [t["year_label"] for t in trend],
         "fiep": {k: [t[f"fiep_{k}"] for t in trend] for k in ("full", "partial", "none")},
@@ -329,7 +296,7 @@ def closures():
         if form.last.data and form.last.data < form.first.data:
             form.last.errors.append("The last day is before the first day.")
         else:
-            added = services.add_closures(_org(), form.first.data, form.last.data,
+            added = services.add_closures(org_id(), form.first.data, form.last.data,
                                           (form.label.data or "").strip())
             db.session.commit()
             flash(f"{added} school day(s) marked as closed.", "success")
@@ -351,52 +318,3 @@ def closure_delete(closure_id: int):
     db.session.commit()
     flash("Closure removed.", "success")
     return redirect(url_for("adr.closures"))
-
-
-# Surveys ------------------------------------------------------------------------------------
-
-@bp.post("/cases/<int:case_id>/surveys")
-@access.require("edit_cases")
-def survey_invite(case_id: int):
-    """Make single-use survey links for the participants of a held meeting (shown once)."""
-    case = access.get_or_404(AdrCase, case_id)
-    if case.process not in (Process.FACILITATED_IEP, Process.MEDIATION) \
-            or case.status != "held":
-        flash("Survey links are for facilitated IEP meetings and mediations that were held.",
-              "error")
-        return redirect(url_for("adr.case_detail", case_id=case.id))
-    form = InviteForm()
-    if not form.validate_on_submit():
-        flash("Choose between 1 and 20 participants.", "error")
-        return redirect(url_for("adr.case_detail", case_id=case.id))
-    tokens = services.create_invitations(case, form.count.data, form.language.data)
-    db.session.commit()
-    links = [url_for("adr.survey", token=t, _external=True) for t in tokens]
-    return render_template("adr/survey_links.html", case=case, links=links)
-
-
-@bp.route("/survey/<token>", methods=["GET", "POST"])
-@access.public
-@limiter.limit("30 per minute")
-def survey(token: str):
-    """The public participant survey, in the link's language: no account, one answer per link."""
-    switch = survey_language.switch(token)
-    invitation = services.find_invitation(token)
-    if invitation is None:
-        return render_template("adr/survey_done.html", used=True, **switch), 404
-    case = db.session.get(AdrCase, invitation.case_id)
-    form = SurveyForm()
-    if form.validate_on_submit():
-        services.submit_survey(invitation, form.answers())
-        db.session.commit()
-        return render_template("adr/survey_done.html", used=False)
-    return render_template("adr/survey.html", form=form, token=token, **switch,
-                           process_sentence=survey_language.process_sentence(case.process))
-
-
-@bp.get("/surveys")
-@access.signed_in
-def survey_results():
-    """Survey results per process and year, with small groups suppressed."""
-    rows = dash.survey_results(_org(), SURVEY_MIN_N)
-    return render_template("adr/survey_results.html", rows=rows, min_n=SURVEY_MIN_N)

@@ -28,16 +28,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 WORKERS ?= 2
 SOAK_SECONDS ?= 180
 
-# The production server. Other processes (a queue worker, say) go on their own lines.
+# Links in mail and the printed sign-in address point here unless set otherwise.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+
+# The production server (gunicorn) and one queue worker beside it (scripts/run.sh):
+# one command, Ctrl-C stops both.
 run: $(VENV)/.installed
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo --if-empty
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	bash scripts/run.sh $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	  --access-logfile - wsgi:app
 
+# The same with Flask's reloading development server.
 dev: $(VENV)/.installed
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo --if-empty
-	$(BIN)/flask --app wsgi run --debug --host $(HOST) --port $(PORT)
+	bash scripts/run.sh $(BIN)/flask --app wsgi run --debug --host $(HOST) --port $(PORT)
 
 soak: $(VENV)/.installed
 	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_LIBREOFFICE=1 $(BIN)/python scripts/soak.py --engine sqlite

@@ -85,7 +85,9 @@ def print_logins(echo: Callable[[str], None], loaded: bool) -> None:
         echo("The database holds real data; no demo logins to show.")
         return
     echo("Demo data loaded." if loaded else "Demo data was already loaded.")
-    echo(f"Sign in at http://127.0.0.1:5000 with password: {DEMO_PASSWORD}")
+    from flask import current_app
+
+    echo(f"Sign in at {current_app.config['PUBLIC_BASE_URL']} with password: {DEMO_PASSWORD}")
     for slug, email, role, _ in DEMO_USERS:
         if email in present:
             echo(f"  {email:<32} {role.value:<12} {slug}")

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import access
 from .extensions import db, login_manager
+from .validation import query_text
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -69,7 +70,7 @@ def remember_search(name: str, text: str) -> None:
     logs, browser history and proxies. The session ends at sign-out.
     """
     searches = dict(session.get(SEARCHES, {}))
-    searches[name] = (text or "").strip()[:100]
+    searches[name] = query_text(text, 100)
     session[SEARCHES] = searches
 
 

@@ -86,8 +86,7 @@ def start():
 @access.signed_in
 def cases():
     """The organization's cases, filtered by process, status, school and year, a page at a time."""
-    f = {k: request.args.get(k, "").strip()[:200]
-         for k in ("process", "status", "school", "year", "q")}
+    f = {k: validation.query_arg(k) for k in ("process", "status", "school", "year", "q")}
     stmt = access.scoped(AdrCase)
     if f["process"] in PROCESS_LABELS:
         stmt = stmt.where(AdrCase.process == f["process"])
@@ -298,7 +297,7 @@ def deadlines_page():
 def dashboard_page():
     """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
     year = _year_arg()
-    data = dash.year_dashboard(_org(), year, school=request.args.get("school") or None)
+    data = dash.year_dashboard(_org(), year, school=validation.query_arg("school") or None)
     trend = dash.trends(_org(), last=year)
     years = sorted(set(dash.years(_org())) | {year}, reverse=True)
     chart = {

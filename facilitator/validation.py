@@ -63,6 +63,19 @@ def text_problem(value: str, multiline: bool = True) -> str | None:
     return None
 
 
+def query_text(value: str | None, limit: int = 200) -> str:
+    """A search or filter typed into an address or search box: one line, bounded,
+    without control characters (PostgreSQL refuses NUL even in a query parameter)."""
+    return NOT_ONE_LINE_RE.sub("", value or "").strip()[:limit]
+
+
+def query_arg(name: str, limit: int = 200) -> str:
+    """The query-string argument ``name`` as :func:`query_text` ("" when absent)."""
+    from flask import request
+
+    return query_text(request.args.get(name), limit)
+
+
 def bounded_int(value: object, lo: int = 0, hi: int = INT32[1]) -> int | None:
     """``value`` when it is a JSON/Python integer (not a bool) in [lo, hi], else None."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import access, i18n
 from .extensions import db, login_manager
+from .validation import query_text
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -78,7 +79,7 @@ def remember_search(name: str, text: str) -> None:
     logs, browser history and proxies. The session ends at sign-out.
     """
     searches = dict(session.get(SEARCHES, {}))
-    searches[name] = (text or "").strip()[:100]
+    searches[name] = query_text(text, 100)
     session[SEARCHES] = searches
 
 

@@ -52,8 +52,7 @@ def start():
 @access.signed_in
 def cases():
     """The organization's cases, filtered by process, status, school and year, a page at a time."""
-    f = {k: request.args.get(k, "").strip()[:200]
-         for k in ("process", "status", "school", "year", "q")}
+    f = {k: validation.query_arg(k) for k in ("process", "status", "school", "year", "q")}
     stmt = access.scoped(AdrCase)
     if f["process"] in PROCESS_LABELS:
         stmt = stmt.where(AdrCase.process == f["process"])
@@ -266,7 +265,7 @@ def deadlines_page():
 def dashboard_page():
     """Outcomes, agreement and settlement rates, medians and escalation, by year and school."""
     year = year_arg()
-    data = dash.year_dashboard(org_id(), year, school=request.args.get("school") or None)
+    data = dash.year_dashboard(org_id(), year, school=validation.query_arg("school") or None)
     trend = dash.trends(org_id(), last=year)
     years = sorted(set(dash.years(org_id())) | {year}, reverse=True)
     chart = {

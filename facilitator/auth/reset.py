@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import DateTime, ForeignKey, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import EmailField, PasswordField
@@ -24,6 +23,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from .. import access
 from ..db import utcnow
 from ..extensions import db, limiter
+from ..validation import CheckedForm as FlaskForm
 from .models import User
 from .services import find_user_by_email, password_problem
 

@@ -8,7 +8,6 @@ import secrets
 
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -19,6 +18,7 @@ from ..documents import meeting_summary as doc
 from ..extensions import db
 from ..i18n import language_code
 from ..notify.services import idempotency_key, queue_message
+from ..validation import CheckedForm as FlaskForm
 from .mail import meeting_context
 from .models import Meeting
 from .summary import DOCX_MIMETYPE, summary_data

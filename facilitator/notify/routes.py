@@ -14,13 +14,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
 from .. import access
 from ..auth.models import Organization
 from ..extensions import db
+from ..validation import CheckedForm as FlaskForm
 from .models import STATUS_LABELS, OutboxMessage
 from .sending import build_email
 from .services import mail_configured, requeue

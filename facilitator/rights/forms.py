@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from ..validation import CheckedForm as FlaskForm
 
 
 class ExportForm(FlaskForm):

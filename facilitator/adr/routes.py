@@ -85,7 +85,7 @@ def start():
 @access.signed_in
 def cases():
     """The organization's cases, filtered by process, status, school and year, a page at a time."""
-    f = {k: request.args.get(k, "").strip()[:200]
+    f = {k: validation.NOT_ONE_LINE_RE.sub("", request.args.get(k, "")).strip()[:200]
          for k in ("process", "status", "school", "year", "q")}
     stmt = access.scoped(AdrCase)
     if f["process"] in PROCESS_LABELS:

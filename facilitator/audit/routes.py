@@ -8,7 +8,6 @@ import tempfile
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, send_file
-from flask_login import login_required
 
 from .. import access
 from ..adr.csv_io import protect
@@ -21,7 +20,7 @@ bp = Blueprint("audit", __name__)
 
 
 @bp.get("/families/<int:family_id>/record-of-access")
-@login_required
+@access.signed_in
 def family_record(family_id: int):
     """Who viewed, downloaded, exported or disclosed this family's records, newest first."""
     family = access.get_or_404(Family, family_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from .. import access
 from ..db import utcnow
 from ..extensions import db, limiter
 from ..validation import CheckedForm as FlaskForm
@@ -132,6 +133,7 @@ SAME_ANSWER = ("If that address belongs to an account, a message with a link to 
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@access.public
 @limiter.limit(_forgot_limit, methods=["POST"])
 def forgot():
     """Ask for a reset link; the answer is the same whether the address is known or not."""
@@ -145,6 +147,7 @@ def forgot():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@access.public
 @limiter.limit("30 per 15 minutes")
 def reset(token: str):
     """Choose a new password with a link from the mail (once, within 30 minutes)."""

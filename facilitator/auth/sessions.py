@@ -29,6 +29,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user, user_logged_in
 
+from .. import access
 from ..extensions import limiter
 from .forms import ReauthForm
 
@@ -118,7 +119,7 @@ def _reauth_limit() -> str:
 
 @bp.route("/reauth", methods=["GET", "POST"])
 @limiter.limit(_reauth_limit, methods=["POST"], deduct_when=lambda r: g.get("reauth_failed", False))
-@login_required
+@access.signed_in
 def reauth():
     """Sign in again: the password, before an export of a family's records or a destruction."""
     form = ReauthForm()

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session, selectinload
 from ..auth.models import Organization
 from ..db import utcnow
 from ..extensions import db
-from ..i18n import language_code
+from ..i18n import gettext_for, language_code
 from ..notify.models import OutboxMessage
 from ..notify.sending import STILL_WANTED
 from ..notify.services import idempotency_key, queue_message
-from .calendar import calendar_summary, meeting_calendar, organizer_address
+from .calendar import meeting_calendar, organizer_address
 from .models import Meeting, MeetingStatus, Participant, ParticipantRole, as_utc
 from .services import local_zone
 
@@ -69,15 +69,17 @@ def participant_language(p: Participant) -> str:
 
 
 def meeting_context(meeting: Meeting, language: str) -> dict:
-    """What the meeting mails say, with the date and time written for ``language``."""
+    """What the meeting mails say, with the date, time and labels written for ``language``."""
+    _ = gettext_for(language)
     zone: ZoneInfo = local_zone()
     start = meeting.starts_at_utc.astimezone(zone)
     org = db.session.get(Organization, meeting.organization_id)
     contact_name, contact_email = organizer_address(meeting)
     return {
         "meeting": meeting,
-        "kind": meeting.kind_label,
-        "title": calendar_summary(meeting),
+        "kind": _(meeting.kind_label),
+        # The calendar title (kind and organization, no names) in the reader's language.
+        "title": f"{_(meeting.kind_label)} ({org.name})" if org else _(meeting.kind_label),
         "organization": org.name if org else "",
         "date": format_date(start.date(), "full", locale=language),
         "time": format_time(start, "short", tzinfo=zone, locale=language),
@@ -86,7 +88,7 @@ def meeting_context(meeting: Meeting, language: str) -> dict:
         "location": meeting.location,
         "video_link": meeting.video_link,
         "purpose": meeting.purpose,
-        "people": [(p.name, p.role_label) for p in meeting.participants],
+        "people": [(p.name, _(p.role_label)) for p in meeting.participants],
         "contact_name": contact_name,
         "contact_email": contact_email,
     }

@@ -12,7 +12,8 @@ from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from .. import access
+from .. import access, audit
+from ..auth.models import User
 from ..documents import meeting_summary as doc
 from ..extensions import db
 from ..i18n import language_code
@@ -48,6 +49,16 @@ def build_summary(meeting: Meeting, language: str) -> bytes:
     return doc.build_meeting_summary(data)
 
 
+def _recipients_text(addresses: list[str]) -> str:
+    """The guardians written to, within the record's limit (the count says the rest)."""
+    text = "; ".join(addresses)
+    if len(text) <= audit.services.MAX_RECIPIENT:
+        return text
+    shown = "; ".join(a.rsplit(" <", 1)[-1].rstrip(">") for a in addresses)
+    return shown if len(shown) <= audit.services.MAX_RECIPIENT else \
+        f"{len(addresses)} guardians of the family"
+
+
 def send_summary(meeting: Meeting, language: str, nonce: str, user_id: int) -> int:
     """Queue the summary for each guardian with an email address; returns how many."""
     guardians = [c for c in meeting.family.guardians if c.email]
@@ -56,7 +67,7 @@ def send_summary(meeting: Meeting, language: str, nonce: str, user_id: int) -> i
     data = summary_data(meeting)
     body = build_summary(meeting, language)
     attachment = (doc.filename(data), DOCX_MIMETYPE, body)
-    count = 0
+    sent_to = []
     for contact in guardians:
         _, created = queue_message(
             organization_id=meeting.organization_id,
@@ -66,12 +77,15 @@ def send_summary(meeting: Meeting, language: str, nonce: str, user_id: int) -> i
             context={**meeting_context(meeting, language), "person": contact.name},
             attachment=attachment, meeting_id=meeting.id)
         if created:
-            count += 1
-            # AUDIT (lead, at merge): record the disclosure in the record of access here,
-            # in this transaction, once facilitator/audit exists, e.g.
-            # audit.record("disclosure", meeting, user_id=user_id, to=contact.email,
-            #              what="meeting summary and action plan (.docx)")
-    return count
+            sent_to.append(f"{contact.name} <{contact.email.strip()}>")
+    if sent_to:
+        # A disclosure outside the organization: one entry per sending, in this transaction.
+        audit.record(audit.Action.DISCLOSED, audit.RecordKind.MEETING_SUMMARY, meeting.id,
+                     family_id=meeting.family_id, recipient=_recipients_text(sent_to),
+                     purpose="Meeting summary and action plan sent to the family",
+                     user=db.session.get(User, user_id),
+                     organization_id=meeting.organization_id)
+    return len(sent_to)
 
 
 @bp.post("/meetings/<int:meeting_id>/summary/send")

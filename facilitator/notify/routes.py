@@ -125,7 +125,7 @@ def settings():
     form = ReminderForm()
     if form.validate_on_submit():
         org = db.session.get(Organization, current_user.organization_id)
-        days = sorted({int(d) for d in form.reminder_days.data.replace(" ", "").split(",")
+        days = sorted({int(d) for d in (form.reminder_days.data or "").replace(" ", "").split(",")
                        if d}, reverse=True)
         org.reminder_days = ",".join(str(d) for d in days if 0 < d <= 60)
         db.session.commit()

@@ -35,6 +35,7 @@ from facilitator.meetings.models import (
     OrgChecklistItem,
     Participant,
 )
+from facilitator.notify.models import OutboxMessage
 from facilitator.packets import build
 from facilitator.packets.models import Document, ManualDecision, Packet, TimelineEvent
 from facilitator.plans.models import (
@@ -44,12 +45,16 @@ from facilitator.plans.models import (
     PlanActivity,
     ProgressEntry,
 )
+from facilitator.rights.models import DestructionCertificate
 
 ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST)
 #: Text columns that get the canary (never vocabulary columns such as status or kind).
 CANARY_COLUMNS = {"student_name", "notes", "title", "purpose", "location", "text",
                   "description", "statement", "activity", "task", "what", "why", "body",
                   "positions", "interests", "name", "school", "scope", "rationale"}
+#: Tables whose rows cannot change once written (the demo's summary mail is a disclosure
+#: in the record of access); their text is fixed wording, not a record's content.
+APPEND_ONLY = {"audit_entries"}
 #: POSTs that end something (run after every other request, each endpoint's first
 #: allowed call may remove the record, so later allowed calls may see 404).
 DESTRUCTIVE = re.compile(r"/(delete|remove|archive|unarchive|sign-out|logout)$")
@@ -125,7 +130,7 @@ def _load(key: str) -> Org:
     canary = f"CANARY{key.upper()}Q"
     for mapper in db.Model.registry.mappers:
         model = mapper.class_
-        if "organization_id" not in mapper.columns:
+        if "organization_id" not in mapper.columns or mapper.local_table.name in APPEND_ONLY:
             continue
         columns = [c for c in mapper.columns if c.key in CANARY_COLUMNS
                    and isinstance(c.type, (String, Text))]
@@ -144,7 +149,8 @@ def _load(key: str) -> Org:
     org_item = OrgChecklistItem(organization_id=org.id, phase="before", text=f"Own {canary}")
     closure = SchoolClosure(organization_id=org.id, day=__import__("datetime").date(2026, 1, 5),
                             label=f"Closed {canary}")
-    db.session.add_all([org_item, closure])
+    certificate = DestructionCertificate(organization_id=org.id, family_id=0, counts=[])
+    db.session.add_all([org_item, closure, certificate])
     db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
@@ -154,6 +160,7 @@ def _load(key: str) -> Org:
         "document": _first(Document, org.id), "packet": packet,
         "event": _first(TimelineEvent, org.id), "decision": _first(ManualDecision, org.id),
         "org_item": org_item, "token": create_invitations(held, 1)[0],
+        "message": _first(OutboxMessage, org.id), "certificate": certificate,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -195,7 +202,8 @@ def _args(rule, o: Org) -> dict:
                      ("closure_id", "closure"), ("user_id", "user")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
-    put(phase="before", step=1, version=1, token=ids["token"])
+    put(phase="before", step=1, version=1, token=ids["token"],
+        message_id=ids["message"].id, reference=ids["certificate"].reference)
     missing = names - set(args)
     assert not missing, f"{rule.rule}: no record for {sorted(missing)}; add it to _args"
     return args

@@ -34,6 +34,8 @@ def _app(folder: Path):
         "SECRET_KEY": "screenshots-only",
         "STORAGE_DIR": str(folder / "storage"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # No worker here: queue tasks (the packet build) run inside the request.
+        "HUEY_IMMEDIATE": True,
     })
     with app.app_context():
         db.create_all()

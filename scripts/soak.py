@@ -124,13 +124,21 @@ class Browser:
 
 
 class Server:
-    """gunicorn with 2 workers in its own process group, on a free port of 127.0.0.1."""
+    """The app as deployed: gunicorn with 2 workers on a free port of 127.0.0.1, and one
+    queue worker (huey_consumer: packet builds, mail), each in its own process group."""
 
     def __init__(self, env: dict, log: Path):
         self.env, self.log, self.proc, self.port = env, log, None, 0
+        self.worker: subprocess.Popen | None = None
 
     def start(self) -> str:
         offset = self.log.stat().st_size if self.log.exists() else 0
+        with open(self.log.with_name("worker.log"), "ab") as worker_log:
+            self.worker = subprocess.Popen(
+                [str(BIN / "huey_consumer"), "facilitator.worker.huey", "--workers", "2",
+                 "--worker-type", "thread"],
+                cwd=ROOT, env=self.env, start_new_session=True,
+                stdout=worker_log, stderr=subprocess.STDOUT)
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", "2", "-b", "127.0.0.1:0", "--timeout", "120",
              "--error-logfile", str(self.log), "--capture-output", "wsgi:app"],
@@ -151,18 +159,23 @@ class Server:
         raise RuntimeError("gunicorn did not start within 60 s")
 
     def kill9(self) -> None:
-        """SIGKILL to the whole process group: the master and every worker at once."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
+        """SIGKILL to every process at once: the master, its workers and the queue worker."""
+        for proc in (self.proc, self.worker):
+            os.killpg(proc.pid, signal.SIGKILL)
+        for proc in (self.proc, self.worker):
+            proc.wait(10)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        for proc in (self.proc, self.worker):
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in (self.proc, self.worker):
+            if proc:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(10)
 
 
 def _healthy(base: str) -> bool:
@@ -430,6 +443,7 @@ class Place:
 def app_env(place: Place) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update(DATABASE_URL=place.url, STORAGE_DIR=str(place.storage),
+               HUEY_FILE=str(place.storage.parent / f"{place.storage.name}-huey.db"),
                SECRET_KEY="soak-secret-key-for-this-run-only", PYTHONUNBUFFERED="1")
     if not os.environ.get("SOAK_LIBREOFFICE"):
         env["FLASK_PACKETS_DISABLE_LIBREOFFICE"] = "true"
@@ -527,7 +541,10 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         check = integrity(live.url)
         served = [json.loads(_served(base, m))["version"] for m in meetings[:1]]
         server.stop()
-        log_text = log.read_text(errors="replace")
+        # The web server's log and the queue worker's: neither may hold a lock error or a
+        # traceback.
+        log_text = log.read_text(errors="replace") + "".join(
+            w.read_text(errors="replace") for w in [log.with_name("worker.log")] if w.exists())
         locked_in_log = log_text.count(LOCKED)
         tracebacks = log_text.count("Traceback")
 
@@ -564,12 +581,12 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         print(f"  dashboard loads           {tally.dashboard_loads}")
         print(f"  packet builds finished    {tally.packet_builds}")
         print(f"  other responses           {tally.other or 'none'}")
-        print(f"  kill -9 (master+workers)  after {acked_at_kill} acks, {in_flight} saves in "
+        print(f"  kill -9 (web and queue)   after {acked_at_kill} acks, {in_flight} saves in "
               "flight; restarted; "
               f"{lost} of {len(acks)} acknowledged saves missing; integrity {check}; "
               f"server answers version {served[0]} for meeting {meetings[0]}")
         print(f"  backup mid-run, restored  {restore_report}")
-        print(f"  server log                {tracebacks} tracebacks ({log})")
+        print(f"  server logs               {tracebacks} tracebacks ({log}, worker.log)")
         print("  wall time                 " + ", ".join(f"{k} {v:.0f} s"
                                                         for k, v in phases.items()))
         for name, value in (("mis-acknowledged", wrong), ("duplicate versions", duplicate),
@@ -583,6 +600,8 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
             failures.append(f"integrity: {check}")
         if not acks or not tally.dashboard_loads:
             failures.append("nothing was acknowledged or loaded: the soak did not run")
+        if not tally.packet_builds:
+            failures.append("no packet build finished: is the queue worker running?")
     finally:
         stop.set()
         server.stop()

@@ -93,29 +93,37 @@ class Break:
     reason: str
 
 
-def verify_chain(org_id: int, batch: int = 1000) -> tuple[int, Break | None]:
-    """Walk one organization's chain in order: (entries checked, first break or None)."""
-    prev_hash, expected_seq, count, after = GENESIS, 1, 0, 0
+def _in_order(org_id: int, batch: int) -> Iterator[AccessEntry]:
+    """The organization's entries, oldest first, read a batch at a time (bounded memory)."""
+    after = 0
     while True:
         rows = db.session.execute(
             db.select(AccessEntry).where(AccessEntry.organization_id == org_id,
                                          AccessEntry.seq > after)
             .order_by(AccessEntry.seq).limit(batch)).scalars().all()
         if not rows:
-            return count, None
+            return
+        yield from rows
+        after = rows[-1].seq
         for entry in rows:
-            problem = None
-            if entry.seq != expected_seq:
-                problem = f"expected position {expected_seq}, found {entry.seq} (entries missing)"
-            elif entry.prev_hash != prev_hash:
-                problem = "its previous-hash does not match the entry before it"
-            elif entry.compute_hash() != entry.hash:
-                problem = "its hash does not match its contents (it was changed)"
-            if problem:
-                return count, Break(org_id, entry.id, entry.seq, problem)
-            prev_hash, expected_seq, count, after = entry.hash, entry.seq + 1, count + 1, entry.seq
-        for entry in rows:  # a long chain is walked with bounded memory
             db.session.expunge(entry)
+
+
+def verify_chain(org_id: int, batch: int = 1000) -> tuple[int, Break | None]:
+    """Walk one organization's chain in order: (entries checked, first break or None)."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for entry in _in_order(org_id, batch):
+        problem = None
+        if entry.seq != expected_seq:
+            problem = f"expected position {expected_seq}, found {entry.seq} (entries missing)"
+        elif entry.prev_hash != prev_hash:
+            problem = "its previous-hash does not match the entry before it"
+        elif entry.compute_hash() != entry.hash:
+            problem = "its hash does not match its contents (it was changed)"
+        if problem:
+            return count, Break(org_id, entry.id, entry.seq, problem)
+        prev_hash, expected_seq, count = entry.hash, entry.seq + 1, count + 1
+    return count, None
 
 
 def entries_query(org_id: int, family_id: int | None = None) -> Select:
@@ -138,21 +146,12 @@ def csv_rows(org_id: int, batch: int = 1000) -> Iterator[list[str]]:
     users = {u.id: u for u in db.session.execute(
         db.select(User).where(User.organization_id == org_id)).scalars()}
     yield CSV_HEADER
-    after = 0
-    while True:
-        rows = db.session.execute(
-            db.select(AccessEntry).where(AccessEntry.organization_id == org_id,
-                                         AccessEntry.seq > after)
-            .order_by(AccessEntry.seq).limit(batch)).scalars().all()
-        if not rows:
-            return
-        for e in rows:
-            u = users.get(e.user_id)
-            yield [str(e.seq), _utc_text(e.at), _text(e.user_id), u.email if u else "",
-                   u.name if u else "", e.action, e.record_kind, _text(e.record_id),
-                   _text(e.family_id), e.recipient or "", e.purpose or "", e.reference or "",
-                   e.prev_hash, e.hash]
-        after = rows[-1].seq
+    for e in _in_order(org_id, batch):
+        u = users.get(e.user_id)
+        yield [str(e.seq), _utc_text(e.at), _text(e.user_id), u.email if u else "",
+               u.name if u else "", e.action, e.record_kind, _text(e.record_id),
+               _text(e.family_id), e.recipient or "", e.purpose or "", e.reference or "",
+               e.prev_hash, e.hash]
 
 
 def _text(value) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, session
+import io
+from pathlib import Path
+
+from flask import Flask, render_template, request, send_file, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -42,6 +45,19 @@ ERROR_TEXT = {
     500: (_l("Something went wrong on our side"),
           _l("The error was recorded. Nothing you did caused it. Try again in a moment.")),
 }
+
+
+def attachment(data: Path | str | bytes, name: str, mimetype: str):
+    """A download (a stored file's path, or bytes/text made for it) that is never cached
+    nor sniffed as another type; ``name`` is quoted and encoded by Werkzeug."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    response = send_file(source, mimetype=mimetype, as_attachment=True, download_name=name,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def human_size(n: float) -> str:

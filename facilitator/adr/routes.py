@@ -25,6 +25,7 @@ from flask import (
 
 from .. import access, audit, validation
 from ..extensions import db
+from ..web import attachment
 from . import dashboard as dash
 from . import deadlines, report, services, survey_language
 from .csv_io import ImportRefused, export_csv, import_cases, to_csv
@@ -202,8 +203,7 @@ def case_export():
     body = export_csv(org_id())
     audit.record(audit.Action.EXPORTED, audit.RecordKind.CASES_EXPORT, None)
     db.session.commit()
-    return Response("\ufeff" + body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=cases-{date.today().isoformat()}.csv"})
+    return attachment("\ufeff" + body, f"cases-{date.today().isoformat()}.csv", "text/csv")
 
 
 # The 618 table -------------------------------------------------------------------------------
@@ -224,8 +224,7 @@ def report_csv():
     """The 618 table as CSV: item,label,value."""
     year = year_arg()
     body = to_csv(report.csv_rows(report.report(org_id(), year)))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=618-{school_year_label(year)}.csv"})
+    return attachment(body, f"618-{school_year_label(year)}.csv", "text/csv")
 
 
 @bp.get("/report.json")

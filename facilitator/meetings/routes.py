@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -19,7 +18,7 @@ from .. import access
 from ..auth.models import Role, User
 from ..extensions import db
 from ..families.models import Family
-from ..web import remember_search, remembered_search
+from ..web import attachment, remember_search, remembered_search
 from . import mail, services
 from .forms import (
     ConfirmForm,
@@ -186,7 +185,5 @@ def ics(meeting_id: int):
     """The meeting as a calendar file (iCalendar) to add to any calendar."""
     meeting = access.get_or_404(Meeting, meeting_id)
     body = services.meeting_ics(meeting)
-    filename = f"meeting-{meeting.id}.ics"
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(body, f"meeting-{meeting.id}.ics", "text/calendar")
 

@@ -7,7 +7,7 @@ is recorded (who, when).
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from flask_login import current_user
 
 from .. import access, audit, i18n
@@ -15,6 +15,7 @@ from ..auth.models import Organization
 from ..db import begin_write
 from ..documents import meeting_summary as doc
 from ..extensions import db
+from ..web import attachment
 from .models import (
     Attendance,
     ConcernStatus,
@@ -106,7 +107,4 @@ def summary_docx(meeting_id: int):
     db.session.commit()
     current_app.logger.info("meeting summary downloaded meeting_id=%s user_id=%s lang=%s",
                             meeting.id, current_user.id, data.language)
-    return Response(body, mimetype=DOCX_MIMETYPE, headers={
-        "Content-Disposition": f'attachment; filename="{doc.filename(data)}"',
-        "Cache-Control": "no-store",
-    })
+    return attachment(body, doc.filename(data), DOCX_MIMETYPE)

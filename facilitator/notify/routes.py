@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -17,7 +16,7 @@ from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
-from .. import access
+from .. import access, web
 from ..auth.models import Organization
 from ..extensions import db
 from ..validation import CheckedForm as FlaskForm
@@ -82,9 +81,8 @@ def detail(message_id: int):
 def eml(message_id: int):
     """The whole message as sent (RFC 5322 .eml), attachment included."""
     message = access.get_or_404(OutboxMessage, message_id)
-    return Response(build_email(message).as_bytes(), mimetype="message/rfc822", headers={
-        "Content-Disposition": f'attachment; filename="message-{message.id}.eml"',
-        "Cache-Control": "no-store"})
+    return web.attachment(build_email(message).as_bytes(), f"message-{message.id}.eml",
+                          "message/rfc822")
 
 
 @bp.get("/<int:message_id>/attachment")
@@ -94,10 +92,8 @@ def attachment(message_id: int):
     message = access.get_or_404(OutboxMessage, message_id)
     if message.attachment is None:
         abort(404)
-    return Response(message.attachment, mimetype=message.attachment_type.split(";")[0],
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{message.attachment_name}"',
-                             "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    return web.attachment(message.attachment, message.attachment_name,
+                          message.attachment_type.split(";")[0])
 
 
 @bp.post("/<int:message_id>/resend")

@@ -16,6 +16,7 @@ from flask_login import current_user
 from .. import access, audit
 from ..extensions import db
 from ..validation import parse_id
+from ..web import attachment
 from . import build, services, storage, tasks
 from .forms import (
     ConfirmForm,
@@ -27,7 +28,7 @@ from .models import (
     Document,
     Packet,
 )
-from .views import attachment, bp, family_or_404
+from .views import bp, family_or_404
 
 # --- packets -----------------------------------------------------------------------------
 

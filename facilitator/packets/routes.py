@@ -18,7 +18,7 @@ from .. import access, audit
 from ..db import begin_write
 from ..extensions import db
 from ..families.models import Family
-from ..web import human_size, render_error
+from ..web import attachment, human_size, render_error
 from . import services, storage
 from .forms import (
     ConfirmForm,
@@ -30,7 +30,7 @@ from .models import (
     DocumentDownload,
     Packet,
 )
-from .views import attachment, bp, family_or_404
+from .views import bp, family_or_404
 
 
 def _upload_request_limit():

@@ -47,6 +47,8 @@ class RecordKind(Vocabulary):
     CASES_EXPORT = "cases_export", "Dispute-resolution cases (CSV)"
     #: The organization's record of access itself, as CSV.
     ACCESS_RECORD_EXPORT = "access_record_export", "Record of access (CSV)"
+    #: A link from outside (no account) was used; the reference names its purpose.
+    EXTERNAL_LINK = "external_link", "Link used without an account"
 
 
 GENESIS = "0" * 64

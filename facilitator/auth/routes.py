@@ -30,6 +30,7 @@ from .forms import (
     UserEditForm,
 )
 from .models import User
+from .oidc_services import enabled_providers, required_covering, required_for
 from .services import AccountError, create_user, find_user_by_email, password_problem, update_user
 
 bp = Blueprint("auth", __name__)
@@ -43,7 +44,7 @@ def _login_limit() -> str:
     return f"{cfg['LOGIN_FAILURE_LIMIT']} per {cfg['LOGIN_FAILURE_WINDOW']}"
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after sign-in."""
     if target:
         parts = urlsplit(target)
@@ -51,6 +52,19 @@ def _safe_next(target: str | None) -> str:
                 and not target.startswith("//") and "\\" not in target:
             return target
     return url_for("home.index")
+
+
+def login_page(form: LoginForm | None = None, error: str | None = None, status: int = 200):
+    """The sign-in page: the password form and a "Sign in with ..." button per provider."""
+    from .oidc_forms import OidcStartForm
+
+    return render_template("auth/login.html", form=form or LoginForm(), error=error,
+                           providers=enabled_providers(), start_form=OidcStartForm()), status
+
+
+def _provider_only(provider) -> str:
+    return (f"Your organization signs in with {provider.display_name}: use the “Sign in "
+            f"with {provider.display_name}” button below. Passwords are not used.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,23 +76,30 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        if provider := required_covering(form.email.data):
+            # Said for the domain, known address or not: it tells nobody who has an account.
+            current_app.logger.info("login refused: provider required provider=%s", provider.id)
+            return login_page(form, error=_provider_only(provider))
         user = find_user_by_email(form.email.data)
         if user is None:
             check_password_hash(_DUMMY_HASH, form.password.data)
         if user is not None and user.check_password(form.password.data) and user.active:
+            if provider := required_for(user):
+                current_app.logger.info("login refused: provider required user_id=%s", user.id)
+                return login_page(form, error=_provider_only(provider))
             session.clear()  # a new session at sign-in (no fixation)
             login_user(user)
             user.last_login_at = utcnow()
             db.session.commit()
             current_app.logger.info("login ok user_id=%s", user.id)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         g.login_failed = True
         current_app.logger.info("login failed")
         flash("The email or password is not right. Check both and try again.", "error")
-        return render_template("auth/login.html", form=form), 200
+        return login_page(form)
     if request.method == "POST":
         g.login_failed = True
-    return render_template("auth/login.html", form=form)
+    return login_page(form)
 
 
 @bp.post("/logout")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import (
@@ -150,8 +151,11 @@ def users():
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @access.require("manage_users")
 def user_new():
-    """Add a user to the organization."""
+    """Add a user to the organization (no password when it requires its sign-in service)."""
     form = UserCreateForm()
+    service = required_for(current_user)
+    if service is not None and request.method == "POST":
+        form.password.data = secrets.token_urlsafe(32)  # never told to anyone, never used
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -166,7 +170,7 @@ def user_new():
             db.session.commit()
             flash(f"{user.email} can now sign in as {user.role_label.lower()}.", "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None)
+    return render_template("auth/user_form.html", form=form, user=None, service=service)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -189,7 +193,8 @@ def user_edit(user_id: int):
                 return redirect(url_for("home.index"))
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user,
-                           password_form=SetPasswordForm(prefix="pw"))
+                           password_form=SetPasswordForm(prefix="pw"),
+                           service=required_for(user))
 
 
 @bp.post("/admin/users/<int:user_id>/password")
@@ -198,6 +203,10 @@ def user_set_password(user_id: int):
     """Set a new password for a user who forgot theirs; their sessions end."""
     user = access.get_or_404(User, user_id)
     password_form = SetPasswordForm(prefix="pw")
+    if service := required_for(user):
+        flash(f"{user.email} signs in with {service.display_name}; passwords are not used.",
+              "error")
+        return redirect(url_for("auth.user_edit", user_id=user.id))
     if password_form.validate_on_submit():
         if problem := password_problem(password_form.new_password.data, user.email):
             password_form.new_password.errors.append(problem)
@@ -209,7 +218,7 @@ def user_set_password(user_id: int):
                 return redirect(url_for("auth.login"))
             return redirect(url_for("auth.user_edit", user_id=user.id))
     return render_template("auth/user_form.html", form=UserEditForm(obj=user), user=user,
-                           password_form=password_form), 200
+                           password_form=password_form, service=required_for(user)), 200
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")

@@ -17,12 +17,12 @@ import secrets
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+import pytest
 import requests
 
 PROVIDER_DIR = Path(__file__).parent / "oidc" / "provider"
@@ -210,13 +210,6 @@ def foreign_id_token(provider: Provider, login: str, nonce: str) -> str:
     return answer.json()["id_token"]
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
 # --- the app's side of the trip (Flask test client) ------------------------------------
 
 APP_BASE = "http://localhost"  # the test client's address (PUBLIC_BASE_URL in these tests)
@@ -224,10 +217,7 @@ APP_BASE = "http://localhost"  # the test client's address (PUBLIC_BASE_URL in t
 
 def start(client, settings) -> str:
     """Press "Sign in with ..." on the sign-in page; the provider's address it sends to."""
-    from helpers import csrf_token
-
-    response = client.post("/login/oidc", data={"csrf_token": csrf_token(client, "/login"),
-                                                 "provider": str(settings.id)})
+    response = client.get("/login/oidc", query_string={"provider": settings.id})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response.location
 
@@ -242,3 +232,65 @@ def sign_in_oidc(client, settings, login: str):
     """The whole trip: the button, the provider's pages, back to the app."""
     return come_back(client, through_provider(start(client, settings), login,
                                               stop_at=APP_BASE))
+
+
+# --- fixtures (imported by tests/oidc/conftest.py and the browser test) ------------------
+
+
+@pytest.fixture(scope="session")
+def provider_jwk():
+    return new_jwk()
+
+
+@pytest.fixture()
+def start_provider(tmp_path, provider_jwk):
+    """Factory: start_provider(redirect_uris=None, clock_offset=0, id_token_ttl=3600)."""
+    if reason := missing():
+        pytest.skip(reason)
+    started: list[Provider] = []
+
+    def factory(redirect_uris: list[str] | None = None, **options) -> Provider:
+        workdir = tmp_path / f"provider-{len(started)}"
+        workdir.mkdir()
+        p = Provider(workdir, provider_jwk,
+                     redirect_uris or [f"{APP_BASE}/login/oidc/callback"], **options)
+        started.append(p)
+        return p
+
+    yield factory
+    for p in started:
+        p.stop()
+
+
+@pytest.fixture()
+def oidc_app(app):
+    """The app set up for a provider on plain http://127.0.0.1 (test only)."""
+    from cryptography.fernet import Fernet
+
+    from facilitator.auth import oidc
+
+    app.config.update(PUBLIC_BASE_URL=APP_BASE, OIDC_ALLOW_HTTP=True,
+                      OIDC_SECRET_KEY=Fernet.generate_key().decode())
+    oidc._cache.clear()  # a provider of an earlier test may have had the same port
+    yield app
+    oidc._cache.clear()
+
+
+@pytest.fixture()
+def configure(oidc_app):
+    """Factory: configure(org, provider, domains=..., required=False) -> OidcProvider."""
+    from facilitator.auth import oidc
+    from facilitator.auth.oidc_models import OidcProvider
+    from facilitator.extensions import db
+
+    def factory(org, provider: Provider, domains: str = "", required: bool = False,
+                client_id: str = CLIENT_ID) -> OidcProvider:
+        settings = OidcProvider(
+            organization_id=org.id, display_name=f"{org.name} Google", issuer=provider.issuer,
+            client_id=client_id, secret_encrypted=oidc.encrypt_secret(CLIENT_SECRET),
+            domains=domains or f"{org.slug}.example", enabled=True, required=required)
+        db.session.add(settings)
+        db.session.commit()
+        return settings
+
+    return factory

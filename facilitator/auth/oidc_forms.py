@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import re
 
-from wtforms import BooleanField, HiddenField, PasswordField, StringField, URLField
+from wtforms import BooleanField, PasswordField, StringField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..validation import CheckedForm as FlaskForm
 
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-class OidcStartForm(FlaskForm):
-    """One "Sign in with ..." button: which provider."""
-
-    provider = HiddenField(validators=[DataRequired(), Length(max=12)])
 
 
 def parse_domains(text: str) -> tuple[list[str], list[str]]:

@@ -25,8 +25,7 @@ from .. import access
 from ..db import utcnow
 from ..extensions import db, limiter
 from . import oidc
-from .forms import ConfirmForm
-from .oidc_forms import OidcSettingsForm, OidcStartForm, parse_domains
+from .oidc_forms import OidcSettingsForm, parse_domains
 from .oidc_models import OidcProvider
 from .oidc_services import (
     OTHER_PERSON,
@@ -55,17 +54,19 @@ def _refused(message: str, status: int = 400):
     return render_template("auth/oidc_error.html", message=message), status
 
 
-@bp.post("/login/oidc")
+# Starting a trip is a link (GET), not a form: the page's Content-Security-Policy allows
+# forms to post only to this site, and a browser applies that to the redirect too. Nothing
+# is changed by starting one; the callback only accepts the state this browser was given.
+@bp.get("/login/oidc")
 @access.public
 @limiter.limit("30 per 5 minutes")
 def start():
     """"Sign in with <provider>": off to the organization's sign-in service."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = OidcStartForm()
-    provider = None
-    if form.validate_on_submit() and str(form.provider.data).isdigit():
-        provider = db.session.get(OidcProvider, int(form.provider.data))
+    ident = request.args.get("provider", "")
+    provider = db.session.get(OidcProvider, int(ident)) if ident.isdigit() and len(
+        ident) < 10 else None
     if provider is None or not provider.enabled:
         return login_page(error="Choose one of the sign-in buttons below.", status=400)
     try:
@@ -149,14 +150,14 @@ def _confirmed(provider: OidcProvider, attempt, claims: dict):
     return redirect(safe_next(attempt.next_path))
 
 
-@bp.post("/reauth/oidc")
+@bp.get("/reauth/oidc")
 @access.signed_in
 @limiter.limit("30 per 5 minutes")
 def reauth_start():
     """Sign in again through the sign-in service (it asks for the password again)."""
     provider = signs_in_with_provider(current_user, session.get(VIA) == "oidc")
     next_path = safe_next(request.args.get("next"))
-    if provider is None or not ConfirmForm().validate_on_submit():
+    if provider is None:
         return redirect(url_for("sessions.reauth", next=next_path))
     try:
         url, state = begin(provider, purpose="reauth", user=current_user, next_path=next_path)

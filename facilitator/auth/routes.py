@@ -57,10 +57,8 @@ def safe_next(target: str | None) -> str:
 
 def login_page(form: LoginForm | None = None, error: str | None = None, status: int = 200):
     """The sign-in page: the password form and a "Sign in with ..." button per provider."""
-    from .oidc_forms import OidcStartForm
-
     return render_template("auth/login.html", form=form or LoginForm(), error=error,
-                           providers=enabled_providers(), start_form=OidcStartForm()), status
+                           providers=enabled_providers()), status
 
 
 def _provider_only(provider) -> str:

@@ -33,7 +33,7 @@ from flask_login import current_user, login_required, logout_user, user_logged_i
 
 from .. import access
 from ..extensions import limiter
-from .forms import ConfirmForm, ReauthForm
+from .forms import ReauthForm
 from .oidc_services import signs_in_with_provider
 
 bp = Blueprint("sessions", __name__)
@@ -133,7 +133,6 @@ def reauth():
     if provider is not None:
         # Signed in through the organization's service: confirmed there, not with a password.
         return render_template("auth/reauth.html", provider=provider, target=target,
-                               form=ConfirmForm(),
                                minutes=current_app.config["FACILITATOR_REAUTH_MINUTES"])
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):

@@ -7,6 +7,16 @@ from oidc_provider import configure, oidc_app, provider_jwk, start_provider  # n
 SHOTS = "test-artifacts"
 
 
+def _at_the_provider(page, provider, login: str) -> None:
+    """Press the button, then the provider's own sign-in and consent pages."""
+    page.get_by_role("link", name="Sign in with Riverside Unified Google").click()
+    page.wait_for_url(provider.issuer + "/**", wait_until="domcontentloaded")
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("any password")
+    page.locator("button[type=submit]").click()
+    page.get_by_role("button", name="Continue").click()
+
+
 def test_sign_in_with_the_district_account(page, live_server, oidc_app, make_org,  # noqa: F811
                                            make_user, start_provider, configure):  # noqa: F811
     oidc_app.config["PUBLIC_BASE_URL"] = live_server.url
@@ -22,13 +32,7 @@ def test_sign_in_with_the_district_account(page, live_server, oidc_app, make_org
     page.goto(live_server.url + "/login")
     assert_no_axe_violations(page)
     page.screenshot(path=f"{SHOTS}/login-with-provider.png", full_page=True)
-    page.get_by_role("link", name="Sign in with Riverside Unified Google").click()
-    page.wait_for_url(provider.issuer + "/**", wait_until="domcontentloaded")
-    # The provider's own sign-in and consent pages.
-    page.locator("input[name=login]").fill("sub-dana")
-    page.locator("input[name=password]").fill("any password")
-    page.locator("button[type=submit]").click()
-    page.get_by_role("button", name="Continue").click()
+    _at_the_provider(page, provider, "sub-dana")
     page.wait_for_url(live_server.url + "/")
     assert "Dana Okafor" in page.content()
     assert page.get_by_text("Riverside Unified").first.is_visible()
@@ -40,12 +44,7 @@ def test_sign_in_with_the_district_account(page, live_server, oidc_app, make_org
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(live_server.url + "/login")
     page.context.clear_cookies()  # another person at this computer: the provider forgets Dana
-    page.get_by_role("link", name="Sign in with Riverside Unified Google").click()
-    page.wait_for_url(provider.issuer + "/**", wait_until="domcontentloaded")
-    page.locator("input[name=login]").fill("sub-sam")
-    page.locator("input[name=password]").fill("any password")
-    page.locator("button[type=submit]").click()
-    page.get_by_role("button", name="Continue").click()
+    _at_the_provider(page, provider, "sub-sam")
     page.wait_for_url(live_server.url + "/login/oidc/callback**")
     assert "There is no account for that address here" in page.content()
     assert_no_axe_violations(page)

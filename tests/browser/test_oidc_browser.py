@@ -49,3 +49,22 @@ def test_sign_in_with_the_district_account(page, live_server, oidc_app, make_org
     assert "There is no account for that address here" in page.content()
     assert_no_axe_violations(page)
     page.screenshot(path=f"{SHOTS}/oidc-unknown-user.png", full_page=True)
+
+
+def test_the_settings_page_with_the_keyboard(page, live_server, browser_sign_in, make_user):
+    admin = make_user(role="admin")
+    browser_sign_in(page, admin.email)
+    page.get_by_role("link", name="Users", exact=True).click()
+    page.get_by_role("link", name="Sign-in service").click()
+    assert "/login/oidc/callback" in page.content()
+    assert_no_axe_violations(page)
+    page.get_by_label("Name on the sign-in button").fill("Riverside Google")
+    page.get_by_label("Issuer URL").fill("https://accounts.google.com")
+    page.get_by_label("Client ID").fill("1234.apps.googleusercontent.com")
+    page.get_by_label("E-mail domains").fill("riverside example")
+    page.get_by_label("E-mail domains").press("Enter")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.classList.contains('error-summary')")
+    assert "is not an e-mail domain" in page.content()
+    assert_no_axe_violations(page)
+    page.screenshot(path=f"{SHOTS}/oidc-settings-error.png", full_page=True)

@@ -48,6 +48,10 @@ def test_a_person_the_admin_added_signs_in_and_is_bound_to_the_subject(
                                         "email_verified": True}})
     other = client.application.test_client()
     assert sign_in_oidc(other, settings, "sub-dana").location == "/"
+    # The idle timeout holds for these sessions too.
+    with other.session_transaction() as browser_session:
+        browser_session["seen"] -= 31 * 60
+    assert "/login" in other.get("/").location
     # Logged: the sign-in, never a code or a token.
     log = caplog.text
     assert f"oidc login ok provider={settings.id} user_id={user.id}" in log

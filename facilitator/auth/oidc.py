@@ -65,13 +65,19 @@ def _fernet() -> Fernet:
     key = current_app.config.get("OIDC_SECRET_KEY") or os.environ.get("OIDC_SECRET_KEY")
     if not key:
         path = Path(current_app.instance_path) / "oidc_secret_key"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        if not path.exists():
+            # Written aside, then linked into place: a second worker starting at the same
+            # moment never reads a half-written key, and the first key made wins.
+            spare = path.with_name(f".oidc_secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(Fernet.generate_key().decode())
+            try:
+                os.link(spare, path)
+            except FileExistsError:
+                pass
+            finally:
+                spare.unlink()
         key = path.read_text().strip()
     return Fernet(key.encode() if isinstance(key, str) else key)
 
@@ -149,8 +155,9 @@ def discover(issuer: str) -> dict:
     if meta.get("issuer") != issuer:
         raise OidcError("issuer_mismatch_in_discovery", UNREACHABLE)
     for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-        if not isinstance(meta.get(name), str):
-            raise OidcError(f"discovery_without_{name}", UNREACHABLE)
+        if not isinstance(meta.get(name), str) or issuer_problem(meta[name]):
+            # (https only: the token endpoint gets the client secret and the code)
+            raise OidcError(f"discovery_bad_{name}", UNREACHABLE)
     return meta
 
 

@@ -120,3 +120,17 @@ def test_a_required_service_means_people_are_added_without_a_password(
     assert not bo.check_password("a long new password here")
     other = client.application.test_client()
     assert sign_in_oidc(other, settings, "sub-bo").location == "/"
+
+
+def test_without_a_configured_key_one_is_made_in_the_instance_folder(app, tmp_path):
+    import os
+
+    from facilitator.auth import oidc
+
+    app.config["OIDC_SECRET_KEY"] = ""
+    app.instance_path = str(tmp_path)
+    sealed = oidc.encrypt_secret(SECRET)
+    key_file = tmp_path / "oidc_secret_key"
+    assert oct(os.stat(key_file).st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oidc_secret_key"]
+    assert oidc._fernet().decrypt(sealed.encode()).decode() == SECRET

@@ -109,11 +109,13 @@ class Provider:
         self.process = subprocess.Popen(  # noqa: S603
             [NODE, str(PROVIDER_DIR / "server.js"), str(config_file)], cwd=PROVIDER_DIR,
             stdout=subprocess.PIPE, stderr=self.log, text=True)
-        line = self.process.stdout.readline()  # blocks until it listens (or dies)
-        match = re.match(r"READY (\d+)", line)
+        match = None
+        for line in self.process.stdout:  # waits until it listens (or dies: end of output)
+            if match := re.match(r"READY (\d+)", line):
+                break
         if not match:
             self.stop()
-            raise RuntimeError(f"the provider did not start: {line!r} {self._log_text()}")
+            raise RuntimeError(f"the provider did not start: {self._log_text()}")
         self.proxy.upstream_port = int(match.group(1))
         self.thread = threading.Thread(target=self.proxy.serve_forever, daemon=True)
         self.thread.start()

@@ -32,6 +32,7 @@ from .oidc_services import (
     STALE,
     begin,
     bound_subject,
+    domains_of_others,
     match_user,
     provider_of,
     signs_in_with_provider,
@@ -181,10 +182,15 @@ def settings():
         problem = oidc.issuer_problem(form.issuer.data.strip())
         if problem:
             form.issuer.errors.append(problem)
+        taken = sorted(set(domains) & domains_of_others(current_user.organization_id))
         if bad or not domains:
             form.domains.errors.append(
                 f"“{(bad or [''])[0][:60]}” is not an e-mail domain. Write domains like "
                 "riverside.k12.ca.us, separated by commas.")
+        elif taken:
+            form.domains.errors.append(
+                f"{taken[0]} is covered by another organization's sign-in service. Each "
+                "domain belongs to one organization; leave it out or ask us to move it.")
         has_secret = bool(form.client_secret.data or (provider and provider.secret_encrypted))
         if form.enabled.data and not has_secret and not oidc.env_secret(
                 current_user.organization.slug):

@@ -53,9 +53,22 @@ def required_for(user: User | None) -> OidcProvider | None:
 
 
 def required_covering(email: str) -> OidcProvider | None:
-    """A provider that requires itself for the domain of ``email``, known or not."""
+    """A provider that requires itself for the domain of ``email``, known or not (a user
+    of another organization with such an address is not that provider's to refuse)."""
     email = normalize_email(email)
-    return next((p for p in enabled_providers() if p.required and p.covers(email)), None)
+    provider = next((p for p in enabled_providers() if p.required and p.covers(email)), None)
+    if provider is not None:
+        user = find_user_by_email(email)
+        if user is not None and user.organization_id != provider.organization_id:
+            return None
+    return provider
+
+
+def domains_of_others(org_id: int) -> set[str]:
+    """Domains another organization's sign-in service already covers."""
+    rows = db.session.execute(db.select(OidcProvider.domains).where(
+        OidcProvider.organization_id != org_id)).scalars()
+    return {d for row in rows for d in (row or "").split(",") if d}
 
 
 def signs_in_with_provider(user: User, via_provider: bool) -> OidcProvider | None:

@@ -60,6 +60,19 @@ def test_settings_are_checked(oidc_app, client, signed_in):
     assert not db.session.execute(db.select(OidcProvider)).first()
 
 
+def test_a_domain_belongs_to_one_organization(oidc_app, client, signed_in, make_org):
+    other = make_org("hillside")
+    db.session.add(OidcProvider(organization_id=other.id, display_name="Hillside",
+                                issuer="https://accounts.google.com", client_id="x",
+                                domains="hillside.example,shared.example"))
+    db.session.commit()
+    signed_in("admin")
+    response = post_form(client, "/admin/sign-in", _settings(domains="a.example, shared.example"))
+    assert response.status_code == 400
+    assert "shared.example is covered by another organization" in response.get_data(
+        as_text=True)
+
+
 def test_only_admins_change_it(oidc_app, client, signed_in):
     signed_in("facilitator")
     assert client.get("/admin/sign-in").status_code == 403

@@ -250,6 +250,10 @@ def test_an_organization_requiring_the_provider_refuses_passwords(
         assert "use the “Sign in with Riverside Google” button" in response.get_data(
             as_text=True)
     assert client.get("/").status_code == 302
+    # Someone of another organization with an address in this domain: not refused here.
+    elsewhere = make_user(org=make_org("hillside"), email="visitor@riverside.example")
+    assert sign_in(client, elsewhere.email).status_code == 302
+    post_form(client, "/logout")
     # Password reset: refused with the same pointer, for the whole domain.
     response = post_form(client, "/forgot-password", {"email": user.email})
     assert response.status_code == 400
@@ -288,6 +292,15 @@ def test_sign_in_again_goes_through_the_provider(client, make_org, make_user, st
     assert response.status_code == 302 and "/reauth" in response.location
     page = client.get(response.location).get_data(as_text=True)
     assert "Sign in again with Riverside Google" in page and 'name="password"' not in page
+    # Someone else signs in at the provider: that does not confirm it is Dana.
+    make_user(org=org, email="bo@riverside.example")
+    provider.set_accounts({"sub-dana": {"email": "dana@riverside.example",
+                                        "email_verified": True},
+                           "sub-bo": {"email": "bo@riverside.example", "email_verified": True}})
+    other = come_back(client, through_provider(client.get(f"/reauth/oidc?next={export}")
+                                               .location, "sub-bo", stop_at=APP_BASE))
+    assert other.status_code == 403 and "different person" in other.get_data(as_text=True)
+    assert "/reauth" in client.get(export).location
     started = client.get(f"/reauth/oidc?next={export}")
     assert started.status_code == 302
     query = parse_qs(urlsplit(started.location).query)

@@ -8,6 +8,7 @@ e-mail's domain), never a code or a token.
 from __future__ import annotations
 
 import hmac
+from datetime import UTC
 
 from flask import (
     Blueprint,
@@ -112,7 +113,9 @@ def callback():
     if not code or len(code) > 2000:
         _log("refused", provider, reason="no_code")
         return _refused(STALE)
-    started = int(attempt.created_at.timestamp())
+    created = attempt.created_at  # SQLite hands back a naive UTC time
+    started = int((created if created.tzinfo else created.replace(tzinfo=UTC)).timestamp())
+    claims: dict = {}
     try:
         id_token = oidc.redeem(provider, code, attempt.code_verifier)
         claims = oidc.verify_id_token(provider, id_token, attempt.nonce, signed_in_after=(
@@ -122,7 +125,7 @@ def callback():
         user = match_user(provider, claims)
     except oidc.OidcError as exc:
         db.session.rollback()
-        email = claims.get("email") if "claims" in locals() else None
+        email = claims.get("email")
         domain = email.rpartition("@")[2][:100] if isinstance(email, str) else None
         _log("refused", provider, reason=exc.reason, domain=domain)
         return _refused(exc.message, 403 if exc.message != oidc.UNREACHABLE else 502)

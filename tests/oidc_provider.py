@@ -105,7 +105,7 @@ class Provider:
         }
         config_file = workdir / "provider.json"
         config_file.write_text(json.dumps(config))
-        self.log = open(workdir / "provider.log", "w+")  # noqa: SIM115 - closed in stop()
+        self.log = open(workdir / "provider.log", "w+")  # closed in stop()
         self.process = subprocess.Popen(  # noqa: S603
             [NODE, str(PROVIDER_DIR / "server.js"), str(config_file)], cwd=PROVIDER_DIR,
             stdout=subprocess.PIPE, stderr=self.log, text=True)

@@ -181,6 +181,7 @@ def test_a_tampered_id_token_is_refused(client, make_org, make_user, start_provi
     assert response.status_code == 403
     assert "could not be trusted" in response.get_data(as_text=True)
     assert "reason=id_token_signature BadSignatureError" in caplog.text
+    assert "eyJ" not in caplog.text  # no token in the log, not even a refused one
     assert client.get("/").status_code == 302
 
 
@@ -202,6 +203,7 @@ def test_an_id_token_for_another_client_is_refused(client, make_org, make_user,
     response = come_back(client, through_provider(url, "sub-dana", stop_at=APP_BASE))
     assert response.status_code == 403
     assert "reason=id_token_claim aud" in caplog.text
+    assert foreign[:40] not in caplog.text and "eyJ" not in caplog.text
     assert client.get("/").status_code == 302
 
 

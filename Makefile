@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help translations screenshots
+.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps oidc-provider demo clean help translations screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT), with one queue worker"
@@ -59,10 +59,20 @@ soak-short: $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The real OpenID Connect provider the sign-in tests start (oidc-provider under Node),
+# at the versions pinned in its package-lock.json. Without Node those tests are skipped.
+OIDC_PROVIDER := tests/oidc/provider
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
+
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "oidc-provider: no npm, so the OpenID Connect sign-in tests are skipped."; fi
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed system-deps lint
+test: $(VENV)/.installed system-deps oidc-provider lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory soak-short

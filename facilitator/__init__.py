@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "facilitator.home:bp",
     "facilitator.auth.routes:bp",
     "facilitator.auth.sessions:bp",
+    "facilitator.auth.oidc_routes:bp",
     "facilitator.families.routes:bp",
     "facilitator.meetings:blueprint",
     "facilitator.adr:blueprint",

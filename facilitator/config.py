@@ -58,6 +58,13 @@ class Defaults:
     REDIS_URL = ""
     HUEY_FILE = ""  # default instance/huey.db
     HUEY_IMMEDIATE = False
+    # Sign-in through an organization's OpenID Connect provider (facilitator/auth/oidc.py).
+    #: Fernet key for the stored client secrets; empty: OIDC_SECRET_KEY or instance/oidc_secret_key.
+    OIDC_SECRET_KEY = ""
+    #: Seconds to wait for the provider (discovery, keys, token endpoint).
+    OIDC_HTTP_TIMEOUT = 10
+    #: Accept http:// issuers: for the tests' local provider only.
+    OIDC_ALLOW_HTTP = False
 
 
 def _secret_key(instance_path: Path) -> str:

@@ -4,7 +4,8 @@ Only a SHA-256 hash of the random token is stored. Using the link is one
 conditional UPDATE (used_at IS NULL and not expired), so a link works once
 even when two requests race. The answer to "forgot password" is the same for
 known and unknown addresses, and the page is rate-limited. Setting the new
-password changes the user's session token: every other session ends.
+password changes the user's session token: every other session ends. An organization
+that requires its sign-in service (auth/oidc_routes.py) has no passwords to reset.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..db import utcnow
 from ..extensions import db, limiter
 from ..validation import CheckedForm as FlaskForm
 from .models import User
+from .oidc_services import required_covering, required_for
 from .services import find_user_by_email, password_problem
 
 VALID_FOR = timedelta(minutes=30)
@@ -57,8 +59,8 @@ def request_reset(email: str) -> bool:
     from ..notify.services import idempotency_key, public_url, queue_message
 
     user = find_user_by_email(email)
-    if user is None or not user.active:
-        return False
+    if user is None or not user.active or required_for(user) is not None:
+        return False  # (an organization that requires its sign-in service has no passwords)
     now = utcnow()
     recent = db.session.execute(db.select(db.func.count(PasswordReset.id)).where(
         PasswordReset.user_id == user.id,
@@ -90,7 +92,7 @@ def use_token(token: str, new_password: str) -> User | None:
                                     PasswordReset.expires_at > now)
         .values(used_at=now).execution_options(synchronize_session=False)).rowcount
     user = db.session.get(User, reset.user_id)
-    if spent != 1 or user is None or not user.active:
+    if spent != 1 or user is None or not user.active or required_for(user) is not None:
         return None
     # Every other link of this user dies with this one.
     db.session.execute(update(PasswordReset).where(
@@ -139,6 +141,14 @@ def forgot():
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotForm()
     if form.validate_on_submit():
+        if provider := required_covering(form.email.data):
+            current_app.logger.info("password reset refused: provider required provider=%s",
+                                    provider.id)
+            form.email.errors.append(
+                f"Addresses at {form.email.data.rpartition('@')[2].lower()} sign in with "
+                f"{provider.display_name}, without a password here: use the “Sign in with "
+                f"{provider.display_name}” button on the sign-in page.")
+            return render_template("auth/forgot.html", form=form), 400
         request_reset(form.email.data)
         db.session.commit()
         flash(SAME_ANSWER, "info")

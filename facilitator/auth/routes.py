@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import (
@@ -30,6 +31,7 @@ from .forms import (
     UserEditForm,
 )
 from .models import User
+from .oidc_services import enabled_providers, required_covering, required_for
 from .services import AccountError, create_user, find_user_by_email, password_problem, update_user
 
 bp = Blueprint("auth", __name__)
@@ -43,7 +45,7 @@ def _login_limit() -> str:
     return f"{cfg['LOGIN_FAILURE_LIMIT']} per {cfg['LOGIN_FAILURE_WINDOW']}"
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after sign-in."""
     if target:
         parts = urlsplit(target)
@@ -51,6 +53,17 @@ def _safe_next(target: str | None) -> str:
                 and not target.startswith("//") and "\\" not in target:
             return target
     return url_for("home.index")
+
+
+def login_page(form: LoginForm | None = None, error: str | None = None, status: int = 200):
+    """The sign-in page: the password form and a "Sign in with ..." button per provider."""
+    return render_template("auth/login.html", form=form or LoginForm(), error=error,
+                           providers=enabled_providers()), status
+
+
+def _provider_only(provider) -> str:
+    return (f"Your organization signs in with {provider.display_name}: use the “Sign in "
+            f"with {provider.display_name}” button below. Passwords are not used.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,23 +75,30 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        if provider := required_covering(form.email.data):
+            # Said for the domain, known address or not: it tells nobody who has an account.
+            current_app.logger.info("login refused: provider required provider=%s", provider.id)
+            return login_page(form, error=_provider_only(provider))
         user = find_user_by_email(form.email.data)
         if user is None:
             check_password_hash(_DUMMY_HASH, form.password.data)
         if user is not None and user.check_password(form.password.data) and user.active:
+            if provider := required_for(user):
+                current_app.logger.info("login refused: provider required user_id=%s", user.id)
+                return login_page(form, error=_provider_only(provider))
             session.clear()  # a new session at sign-in (no fixation)
             login_user(user)
             user.last_login_at = utcnow()
             db.session.commit()
             current_app.logger.info("login ok user_id=%s", user.id)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         g.login_failed = True
         current_app.logger.info("login failed")
         flash("The email or password is not right. Check both and try again.", "error")
-        return render_template("auth/login.html", form=form), 200
+        return login_page(form)
     if request.method == "POST":
         g.login_failed = True
-    return render_template("auth/login.html", form=form)
+    return login_page(form)
 
 
 @bp.post("/logout")
@@ -129,8 +149,11 @@ def users():
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @access.require("manage_users")
 def user_new():
-    """Add a user to the organization."""
+    """Add a user to the organization (no password when it requires its sign-in service)."""
     form = UserCreateForm()
+    service = required_for(current_user)
+    if service is not None and request.method == "POST":
+        form.password.data = secrets.token_urlsafe(32)  # never told to anyone, never used
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -145,7 +168,7 @@ def user_new():
             db.session.commit()
             flash(f"{user.email} can now sign in as {user.role_label.lower()}.", "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None)
+    return render_template("auth/user_form.html", form=form, user=None, service=service)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -168,7 +191,8 @@ def user_edit(user_id: int):
                 return redirect(url_for("home.index"))
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user,
-                           password_form=SetPasswordForm(prefix="pw"))
+                           password_form=SetPasswordForm(prefix="pw"),
+                           service=required_for(user))
 
 
 @bp.post("/admin/users/<int:user_id>/password")
@@ -177,6 +201,10 @@ def user_set_password(user_id: int):
     """Set a new password for a user who forgot theirs; their sessions end."""
     user = access.get_or_404(User, user_id)
     password_form = SetPasswordForm(prefix="pw")
+    if service := required_for(user):
+        flash(f"{user.email} signs in with {service.display_name}; passwords are not used.",
+              "error")
+        return redirect(url_for("auth.user_edit", user_id=user.id))
     if password_form.validate_on_submit():
         if problem := password_problem(password_form.new_password.data, user.email):
             password_form.new_password.errors.append(problem)
@@ -188,7 +216,7 @@ def user_set_password(user_id: int):
                 return redirect(url_for("auth.login"))
             return redirect(url_for("auth.user_edit", user_id=user.id))
     return render_template("auth/user_form.html", form=UserEditForm(obj=user), user=user,
-                           password_form=password_form), 200
+                           password_form=password_form, service=required_for(user)), 200
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")

@@ -1,5 +1,7 @@
 """Session lifetime: an idle timeout kept server-side, and "sign in again" before
-the most sensitive steps (a family's whole export, a destruction).
+the most sensitive steps (a family's whole export, a destruction): the password, or for a
+session signed in through the organization's OpenID Connect provider (or an organization
+that requires it), a new sign-in there (auth/oidc_routes.py).
 
 The session cookie carries the time of the last activity (``seen``) and of the
 last password entry (``fresh``), both signed with the secret key. Every request
@@ -32,21 +34,24 @@ from flask_login import current_user, login_required, logout_user, user_logged_i
 from .. import access
 from ..extensions import limiter
 from .forms import ReauthForm
+from .oidc_services import signs_in_with_provider
 
 bp = Blueprint("sessions", __name__)
 
 SEEN, FRESH = "seen", "fresh"
+#: "oidc" when this session was signed in through the organization's provider.
+VIA = "via"
 #: Requests a page makes by itself: they do not keep an idle session alive.
 IDLE_PASSIVE_ENDPOINTS = frozenset({"packets.packet_status", "static"})
 
 
-def _now() -> int:
+def now_seconds() -> int:
     return int(time.time())
 
 
 @user_logged_in.connect
 def _signed_in(app, user, **extra) -> None:
-    session[SEEN] = session[FRESH] = _now()
+    session[SEEN] = session[FRESH] = now_seconds()
 
 
 def _idle_seconds() -> int:
@@ -58,7 +63,7 @@ def enforce_idle_timeout():
     """Sign out a session idle longer than FACILITATOR_IDLE_MINUTES; else note the activity."""
     if request.endpoint == "static" or "_user_id" not in session:
         return None
-    now, seen = _now(), session.get(SEEN)
+    now, seen = now_seconds(), session.get(SEEN)
     if not isinstance(seen, int) or now - seen > _idle_seconds():
         logout_user()
         session.clear()
@@ -84,7 +89,7 @@ def is_fresh() -> bool:
     """Whether the password was entered within FACILITATOR_REAUTH_MINUTES."""
     fresh = session.get(FRESH)
     limit = float(current_app.config["FACILITATOR_REAUTH_MINUTES"]) * 60
-    return isinstance(fresh, int) and _now() - fresh <= limit
+    return isinstance(fresh, int) and now_seconds() - fresh <= limit
 
 
 def fresh_required(view: Callable) -> Callable:
@@ -124,12 +129,17 @@ def reauth():
     """Sign in again: the password, before an export of a family's records or a destruction."""
     form = ReauthForm()
     target = _next_path(request.args.get("next"))
+    provider = signs_in_with_provider(current_user, session.get(VIA) == "oidc")
+    if provider is not None:
+        # Signed in through the organization's service: confirmed there, not with a password.
+        return render_template("auth/reauth.html", provider=provider, target=target,
+                               minutes=current_app.config["FACILITATOR_REAUTH_MINUTES"])
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):
-            session[FRESH] = session[SEEN] = _now()
+            session[FRESH] = session[SEEN] = now_seconds()
             return redirect(target)
         g.reauth_failed = True
         form.password.errors.append("That is not your password. Type it again.")
-    return render_template("auth/reauth.html", form=form,
+    return render_template("auth/reauth.html", form=form, provider=None,
                            minutes=current_app.config["FACILITATOR_REAUTH_MINUTES"]), (
         400 if request.method == "POST" else 200)

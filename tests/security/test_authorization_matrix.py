@@ -23,6 +23,7 @@ from facilitator.access import PUBLIC, ROLE_CAPABILITIES, SIGNED_IN, policy_of
 from facilitator.adr.models import AdrCase, SchoolClosure
 from facilitator.adr.services import create_invitations
 from facilitator.auth.models import Role
+from facilitator.auth.oidc_models import OidcIdentity, OidcProvider
 from facilitator.auth.services import create_organization, create_user
 from facilitator.demo import FEATURE_LOADERS, DemoContext
 from facilitator.extensions import db
@@ -150,7 +151,13 @@ def _load(key: str) -> Org:
     closure = SchoolClosure(organization_id=org.id, day=__import__("datetime").date(2026, 1, 5),
                             label=f"Closed {canary}")
     certificate = DestructionCertificate(organization_id=org.id, family_id=0, counts=[])
-    db.session.add_all([org_item, closure, certificate])
+    # A sign-in service (unreachable: nothing leaves the machine) and a bound admin.
+    provider = OidcProvider(organization_id=org.id, display_name=f"Service {canary}",
+                            issuer="https://127.0.0.1:9", client_id=f"client-{key}",
+                            domains=f"{key}.example", enabled=True)
+    identity = OidcIdentity(user_id=users[Role.ADMIN].id, organization_id=org.id,
+                            issuer=provider.issuer, subject=f"sub-{key}")
+    db.session.add_all([org_item, closure, certificate, provider, identity])
     db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),

@@ -150,6 +150,8 @@ def test_hostile_input_into_every_form_field(app, demo_clients, caplog):
     for _, form, _ in fields:
         form.action = re.sub(r"^/admin/users/\d+", f"/admin/users/{spare}", form.action)
     forms_swept = {id(f) for _, f, _ in fields}
+    # The new pages are found like every other (the sign-in service settings, for one).
+    assert any(f.action.split("?")[0] == "/admin/sign-in" for _, f, _ in fields)
     assert len(forms_swept) >= 40 and len(fields) >= 200, (len(forms_swept), len(fields))
 
     crawled = time.monotonic() - started

@@ -1,7 +1,7 @@
 """oidc sign in
 
 Revision ID: 0904
-Revises: 0801
+Revises: 0850
 Create Date: 2026-12-06 05:47:38.367191
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0904'
-down_revision = '0801'
+down_revision = '0850'
 branch_labels = None
 depends_on = None
 

@@ -70,7 +70,7 @@
         t.setAttribute("data-minutes", a.minutes);
         li.appendChild(t);
       } else {
-        li.appendChild(el("span", " · " + fmt(words.minutes, { n: a.minutes })));
+        li.appendChild(el("span", " · " + fmt(words.minutes, { n: a.minutes }), "room__minutes"));
       }
       return li;
     }));
@@ -158,7 +158,7 @@
     channel.onmessage = function (event) {
       var msg = event.data || {};
       if (ended) { return; }
-      if (msg.type === "state") { apply(msg.state); }
+      if (msg.type === "state") { fresh(); apply(msg.state); }
       else if (msg.type === "timer" && state && !state.cleared) {
         state.current = msg.current; state.timer = msg.timer; render(state);
       }

@@ -1,0 +1,126 @@
+"""The room display in a real Chromium: a tablet and a paired display in two browser contexts,
+the same computer's windows through BroadcastChannel, the network dropping, the read-back
+from the first item to a final summary, axe on the display and pairing pages, screenshots."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import assert_no_axe_violations
+from playwright.sync_api import expect
+
+SHOTS = "docs/screenshots"
+
+
+def _tablet(browser, live_server, browser_sign_in, user):
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    browser_sign_in(page, user.email)
+    return context, page
+
+
+def _pair(tablet, live_server, meeting) -> str:
+    tablet.goto(f"{live_server.url}/meetings/{meeting.id}/live#room")
+    tablet.locator("#room-section summary").click()
+    tablet.get_by_role("button", name="Pair a room device").click()
+    return tablet.locator("#pair-code").inner_text()
+
+
+def _add_decision(tablet, live_server, meeting, text):
+    tablet.goto(f"{live_server.url}/meetings/{meeting.id}/live")
+    tablet.locator("#decisions-board summary").click()
+    tablet.locator("#new-decision-text").fill(text)
+    tablet.get_by_role("button", name="Record decision").click()
+    expect(tablet.locator("#decisions-board")).to_contain_text(text)
+
+
+def test_a_change_on_the_tablet_appears_on_the_paired_display(browser, live_server,
+                                                               browser_sign_in, room_meeting):
+    user, meeting = room_meeting()
+    tablet_context, tablet = _tablet(browser, live_server, browser_sign_in, user)
+    code = _pair(tablet, live_server, meeting)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+
+    room = browser.new_context(viewport={"width": 1920, "height": 1080})
+    display = room.new_page()
+    display.goto(f"{live_server.url}/room")
+    assert_no_axe_violations(display)
+    display.get_by_label("Display code").fill("WRONG-CODE")
+    display.get_by_role("button", name="Show the meeting").click()
+    expect(display.locator(".error-message")).to_contain_text("does not match any display")
+    assert_no_axe_violations(display)
+    display.get_by_label("Display code").fill(code)
+    display.get_by_role("button", name="Show the meeting").click()
+    display.wait_for_url(f"{live_server.url}/room/display")
+    expect(display.locator("#room-decisions")).to_contain_text("Start speech services")
+    expect(display.locator("#room-concerns")).to_contain_text("Two 30-minute sessions a week")
+    assert_no_axe_violations(display)
+
+    # A decision recorded on the tablet appears on the display (polling, other device).
+    _add_decision(tablet, live_server, meeting, "Meet again in six weeks")
+    expect(display.locator("#room-decisions")).to_contain_text("Meet again in six weeks")
+
+    # The agenda timer started on the tablet: the display shows the current item and its clock.
+    tablet.goto(f"{live_server.url}/meetings/{meeting.id}/live")
+    tablet.get_by_role("button", name="Start timer for Welcome and introductions").click()
+    expect(display.locator("#room-agenda li.is-current")).to_contain_text(
+        "Welcome and introductions")
+    expect(display.locator("#room-timer")).to_contain_text("/ 10:00")
+
+    # Hidden from the display on the tablet: gone from the display.
+    tablet.get_by_role("button", name=re.compile("Hide from display.*Bus route change")).click()
+    expect(display.locator("#room-parking")).not_to_contain_text("Bus route change")
+
+    # Projector preset, then the screenshots (projector 1920x1080; a tablet-sized screen).
+    tablet.goto(f"{live_server.url}/meetings/{meeting.id}/live#room")
+    tablet.locator("#room-section summary").click()
+    tablet.get_by_label("Type size").select_option("projector")
+    tablet.get_by_role("button", name="Save display settings").click()
+    expect(display.locator("body")).to_have_class(re.compile("room--projector"))
+    display.screenshot(path=f"{SHOTS}/room-display-projector-1920x1080.png")
+    small = room.new_page()
+    small.set_viewport_size({"width": 768, "height": 1024})
+    small.goto(f"{live_server.url}/room/display")
+    expect(small.locator("#room-decisions")).to_contain_text("Meet again in six weeks")
+    small.screenshot(path=f"{SHOTS}/room-display-tablet-768x1024.png", full_page=True)
+    tablet.screenshot(path=f"{SHOTS}/room-live-panel-tablet.png")
+
+    # The network drops: the last state stays, marked stale; back online, it is fresh again.
+    room.set_offline(True)
+    expect(display.locator("#room-status")).to_contain_text("Connection lost")
+    expect(display.locator("#room-decisions")).to_contain_text("Meet again in six weeks")
+    assert display.locator("#room-status").get_attribute("aria-live") == "assertive"
+    display.screenshot(path=f"{SHOTS}/room-display-stale.png")
+    _add_decision(tablet, live_server, meeting, "Share the data sheet weekly")
+    room.set_offline(False)
+    expect(display.locator("#room-decisions")).to_contain_text("Share the data sheet weekly")
+    expect(display.locator("#room-status")).to_have_text("")
+
+    # Snapshot and clear: the display goes blank, the code no longer opens it.
+    tablet.goto(f"{live_server.url}/meetings/{meeting.id}/live#room")
+    tablet.get_by_role("button", name="Snapshot and clear").click()
+    expect(tablet.locator("main")).to_contain_text("Share the data sheet weekly")
+    expect(display.locator("#room-blank")).to_be_visible()
+    expect(display.locator("#room-record")).to_be_hidden()
+    room.close()
+    tablet_context.close()
+
+
+def test_the_same_computer_follows_through_broadcastchannel(browser, live_server,
+                                                             browser_sign_in, room_meeting):
+    user, meeting = room_meeting()
+    context, live = _tablet(browser, live_server, browser_sign_in, user)
+    live.goto(f"{live_server.url}/meetings/{meeting.id}/live")
+    with live.expect_popup() as opened:
+        live.get_by_role("link", name="Open room display").click()
+    display = opened.value
+    expect(display.locator("#room-decisions")).to_contain_text("Start speech services")
+    # From now on the display cannot reach the server: only the live page can tell it.
+    display.route("**/display/state.json", lambda route: route.abort())
+    _add_decision(live, live_server, meeting, "Decided through the channel")
+    expect(display.locator("#room-decisions")).to_contain_text("Decided through the channel")
+    live.get_by_role("button", name="Start timer for Purpose of the meeting").click()
+    expect(display.locator("#room-agenda li.is-current")).to_contain_text(
+        "Purpose of the meeting")
+    context.close()

@@ -28,9 +28,10 @@ from .models import (
 from .services import local_zone, to_local
 from .views import bp
 
-#: Features above meetings give the family's copy from a final (locked) version: each
-#: provider takes the meeting and a language and returns the data, or None for a draft.
-FINAL_SUMMARY: list[Callable[[Meeting, str], doc.MeetingSummaryData | None]] = []
+#: Features above meetings give the family's copy (the room: a final, locked version, or a
+#: draft with the read-back's marks): each provider takes the meeting and a language and
+#: returns the data, or None to leave it to the next (in the end, summary_data).
+FAMILY_SUMMARY: list[Callable[[Meeting, str], doc.MeetingSummaryData | None]] = []
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -102,7 +103,7 @@ def family_summary_data(meeting: Meeting, language: str | None = None
                         ) -> doc.MeetingSummaryData:
     """The family's copy: the latest final version when there is one, else the draft."""
     lang = i18n.supported(language) or i18n.family_language(meeting.family)
-    for provider in FINAL_SUMMARY:
+    for provider in FAMILY_SUMMARY:
         found = provider(meeting, lang)
         if found is not None:
             return found

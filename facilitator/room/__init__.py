@@ -4,7 +4,7 @@ summary from draft to final (versioned, corrections shown to the family).
 
 Imports meetings (and links, audit) downward; meetings knows nothing of it except two
 hook lists: ``meetings.outcomes.OUTCOME_HOOKS`` (closing a meeting ends its pairings) and
-``meetings.summary.FINAL_SUMMARY`` (the family's copy comes from the final version).
+``meetings.summary.FAMILY_SUMMARY`` (the family's copy comes from the final version).
 """
 
 

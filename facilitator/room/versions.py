@@ -151,11 +151,12 @@ def pending_changes(meeting: Meeting) -> list[doc.Correction]:
     return changes_between(old, current_data(meeting, "en"))
 
 
-def final_summary(meeting: Meeting, language: str) -> doc.MeetingSummaryData | None:
-    """The family's copy from the latest final version, or None while it is a draft."""
+def family_summary(meeting: Meeting, language: str) -> doc.MeetingSummaryData | None:
+    """The family's copy: the latest final version; a draft with the read-back's placements;
+    None when neither applies (the meetings feature then builds it as before)."""
     previous = versions_of(meeting)
     if not previous:
-        return None
+        return current_data(meeting, language) if marks_for(meeting) else None
     latest = previous[0]
     data = thaw(latest.data)
     data.language = language

@@ -8,10 +8,10 @@ from flask import Blueprint, url_for
 from ..links import services as links
 from ..meetings.models import Meeting, MeetingStatus
 from ..meetings.outcomes import OUTCOME_HOOKS
-from ..meetings.summary import FINAL_SUMMARY
+from ..meetings.summary import FAMILY_SUMMARY
 from . import counter  # noqa: F401 - the change counter listens from import on
 from .state import current_version, display_for, display_state, hidden_keys
-from .versions import final_summary
+from .versions import family_summary
 
 bp = Blueprint("room", __name__)
 
@@ -29,8 +29,8 @@ def end_pairings(meeting: Meeting) -> str | None:
 
 if end_pairings not in OUTCOME_HOOKS:
     OUTCOME_HOOKS.append(end_pairings)
-if final_summary not in FINAL_SUMMARY:
-    FINAL_SUMMARY.append(final_summary)
+if family_summary not in FAMILY_SUMMARY:
+    FAMILY_SUMMARY.append(family_summary)
 
 
 def active_pairings(meeting: Meeting) -> list:

@@ -85,6 +85,7 @@ def test_a_change_on_the_tablet_appears_on_the_paired_display(browser, live_serv
     expect(small.locator("#room-decisions")).to_contain_text("Meet again in six weeks")
     small.screenshot(path=f"{SHOTS}/room-display-tablet-768x1024.png", full_page=True)
     tablet.screenshot(path=f"{SHOTS}/room-live-panel-tablet.png")
+    assert_no_axe_violations(tablet)
 
     # The network drops: the last state stays, marked stale; back online, it is fresh again.
     room.set_offline(True)
@@ -123,4 +124,57 @@ def test_the_same_computer_follows_through_broadcastchannel(browser, live_server
     live.get_by_role("button", name="Start timer for Purpose of the meeting").click()
     expect(display.locator("#room-agenda li.is-current")).to_contain_text(
         "Purpose of the meeting")
+    context.close()
+
+
+def test_a_read_back_from_the_first_item_to_a_final_summary(browser, live_server,
+                                                             browser_sign_in, room_meeting):
+    user, meeting = room_meeting(language="Spanish")
+    context, tablet = _tablet(browser, live_server, browser_sign_in, user)
+    code = _pair(tablet, live_server, meeting)
+    room = browser.new_context(viewport={"width": 1920, "height": 1080})
+    display = room.new_page()
+    display.goto(f"{live_server.url}/room?lang=es")
+    display.get_by_label("Código de la pantalla").fill(code)
+    display.get_by_role("button", name="Mostrar la reunión").click()
+    expect(display.locator("#room-decisions")).to_contain_text("Start speech services")
+    assert display.evaluate("document.documentElement.lang") == "es"
+
+    tablet.goto(f"{live_server.url}/meetings/{meeting.id}/live#room")
+    tablet.get_by_role("link", name="Read back and make the summary final").click()
+    tablet.get_by_role("link", name="Start the read-back").click()
+    # Item 1: the agreement, on the display while it is read aloud (in Spanish).
+    expect(display.locator("#room-readback-h")).to_have_text("Lectura final: punto 1 de 3")
+    expect(display.locator("#room-readback-text")).to_have_text("Two 30-minute sessions a week")
+    display.screenshot(path=f"{SHOTS}/room-display-readback-1920x1080.png")
+    assert_no_axe_violations(display)
+    tablet.get_by_label("Confirmed as read").check()
+    tablet.get_by_label("Belongs in the IEP").check()
+    tablet.get_by_role("button", name="Save and go to the next item").click()
+    # Item 2: the decision, changed while reading it back.
+    expect(display.locator("#room-readback-h")).to_have_text("Lectura final: punto 2 de 3")
+    tablet.get_by_label("What was agreed, as read aloud").fill("Start speech services on 8 March")
+    tablet.get_by_label("Confirmed as read").check()
+    tablet.get_by_label("Belongs in the IEP").check()
+    tablet.get_by_role("button", name="Save and go to the next item").click()
+    # Item 3: the action item; the owner is confirmed, the date is missing at first.
+    expect(display.locator("#room-readback-text")).to_have_text("Send the speech schedule")
+    tablet.get_by_label("Who will do it (owner)").fill("Ms. Chen (SLP)")
+    tablet.get_by_label("Due date").fill("")
+    tablet.get_by_label("Confirmed as read").check()
+    tablet.get_by_label("Side agreement (not part of the IEP)").check()
+    tablet.get_by_role("button", name="Save: that was the last item").click()
+    expect(tablet.locator(".error-message").first).to_contain_text(
+        "Give the date this is due")
+    assert_no_axe_violations(tablet)
+    tablet.get_by_label("Due date").fill("2027-03-05")
+    tablet.get_by_role("button", name="Save: that was the last item").click()
+    expect(tablet.locator("main")).to_contain_text("Every item is read back")
+    expect(display.locator("#room-readback")).to_be_hidden()
+    expect(display.locator("#room-decisions")).to_contain_text("Start speech services on 8 March")
+    tablet.get_by_role("button", name="Make the summary final").click()
+    expect(tablet.locator("#final").locator("xpath=..")).to_contain_text("Final, version 1")
+    assert_no_axe_violations(tablet)
+    tablet.screenshot(path=f"{SHOTS}/room-readback-final-tablet.png", full_page=True)
+    room.close()
     context.close()

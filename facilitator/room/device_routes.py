@@ -4,7 +4,7 @@ until the code is withdrawn or the meeting is closed."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,21 +14,23 @@ from ..extensions import db, limiter
 from ..links import services as links
 from ..links.models import ExternalLink
 from ..meetings.models import Meeting, MeetingStatus, as_utc
+from . import shortcut
 from .display_routes import current_app_response, render_display, state_response
 from .forms import CodeForm
 from .models import RoomDisplay
 from .state import etag
 from .views import PURPOSE, bp
 
-#: The session key holding the id of the pairing this browser entered.
-SESSION_KEY = "room_link"
-
 i18n.PAGE_LANGUAGES["room.enter"] = lambda: request.values.get("lang")
 
 
+def _link_id() -> int | None:
+    return shortcut.link_id_from(current_app, request.cookies.get(shortcut.COOKIE))
+
+
 def _paired_link() -> ExternalLink | None:
-    link_id = session.get(SESSION_KEY)
-    if not isinstance(link_id, int):
+    link_id = _link_id()
+    if link_id is None:
         return None
     link = db.session.get(ExternalLink, link_id)
     if link is None or link.purpose != PURPOSE or link.state() != "active":
@@ -65,9 +67,12 @@ def enter():
                                           "shown any more."))
             else:
                 links.use(link)
-                session[SESSION_KEY] = link.id
                 db.session.commit()
-                return redirect(url_for("room.device_display"))
+                response = redirect(url_for("room.device_display"))
+                response.set_cookie(shortcut.COOKIE, shortcut.cookie_value(current_app, link.id),
+                                    path="/room", httponly=True, samesite="Lax",
+                                    secure=request.is_secure)
+                return response
     status = 400 if request.method == "POST" else 200
     return render_template("room/enter.html", form=form,
                            lang=i18n.supported(request.values.get("lang")) or "en"), status
@@ -80,8 +85,9 @@ def device_display():
     link = _paired_link()
     meeting = db.session.get(Meeting, link.subject_id) if link else None
     if meeting is None or meeting.organization_id != link.organization_id:
-        session.pop(SESSION_KEY, None)
-        return render_template("room/ended.html"), 410
+        response = current_app.make_response((render_template("room/ended.html"), 410))
+        response.delete_cookie(shortcut.COOKIE, path="/room")
+        return response
     return render_display(meeting, url_for("room.device_state_json"), device=True)
 
 
@@ -91,10 +97,11 @@ def device_display():
 def device_state_json():
     """The paired meeting's display data (JSON, 304 while nothing changed; 410 once ended).
 
-    The common case (nothing changed) costs one indexed query: the pairing and the counter.
+    The common case (nothing changed) is answered before Flask (shortcut.py); this view
+    answers the rest with one query for the pairing and the counter, then the data.
     """
-    link_id = session.get(SESSION_KEY)
-    if not isinstance(link_id, int):
+    link_id = _link_id()
+    if link_id is None:
         return _ended(401)
     row = db.session.execute(
         select(ExternalLink.revoked_at, ExternalLink.expires_at, ExternalLink.subject_id,
@@ -122,6 +129,7 @@ def leave():
     """Forget this device's pairing (the screen goes back to "enter the code")."""
     from ..meetings.forms import ConfirmForm
 
+    response = redirect(url_for("room.enter"))
     if ConfirmForm().validate_on_submit():
-        session.pop(SESSION_KEY, None)
-    return redirect(url_for("room.enter"))
+        response.delete_cookie(shortcut.COOKIE, path="/room")
+    return response

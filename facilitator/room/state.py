@@ -18,6 +18,7 @@ from ..meetings.models import Meeting, MeetingStatus, as_utc
 from ..meetings.services import to_local
 from .models import HiddenItem, Preset, RoomDisplay
 from .readback import readback_items
+from .shortcut import etag  # noqa: F401 - the poll's ETag, one definition for both paths
 
 #: Record kinds a facilitator can keep off the display.
 HIDEABLE = ("concerns", "decisions", "actions", "parking")
@@ -39,10 +40,6 @@ def current_version(meeting_id: int) -> int | None:
     """The counter as stored now (the object in the session may lag an UPDATE)."""
     return db.session.execute(db.select(RoomDisplay.version).where(
         RoomDisplay.meeting_id == meeting_id)).scalar_one_or_none()
-
-
-def etag(meeting_id: int, version: int | None) -> str:
-    return f'"room-{meeting_id}-{version or 0}"'
 
 
 def hidden_keys(meeting_id: int) -> set[tuple[str, int]]:

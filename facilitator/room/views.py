@@ -15,6 +15,14 @@ from .versions import family_summary
 
 bp = Blueprint("room", __name__)
 
+
+@bp.record_once
+def _poll_shortcut(state) -> None:
+    """Answer the paired devices' unchanged polls before Flask (see shortcut.py)."""
+    from .shortcut import PollShortcut
+
+    state.app.wsgi_app = PollShortcut(state.app.wsgi_app, state.app)
+
 #: The purpose of a room device's pairing code (links from outside).
 PURPOSE = "display_pairing"
 

@@ -134,16 +134,24 @@ def test_a_paired_device_sees_one_meeting_until_the_code_ends(app, client, signe
     assert device.get("/room/display/state.json",
                       headers={"If-None-Match": poll.headers["ETag"]}).status_code == 304
     db.session.rollback()
+    link_id = db.session.execute(select(ExternalLink.id)).scalar_one()
     entries = db.session.execute(select(AccessEntry).where(
         AccessEntry.record_kind == "external_link")).scalars().all()
     assert [(e.action, e.reference, e.family_id) for e in entries] == [
         ("viewed", "display_pairing", meeting.family_id)]
+    # A cookie with another pairing's number but no valid signature opens nothing.
+    forged = _device(app)
+    forged.set_cookie("room_display", f"{link_id}.{'0' * 64}", path="/room")
+    assert forged.get("/room/display/state.json",
+                      headers={"If-None-Match": poll.headers["ETag"]}).status_code == 401
     # The device cannot reach anything else: staff pages send it to sign in.
     assert device.get(f"/meetings/{meeting.id}/live").status_code == 302
     # Withdrawn: the device goes blank at its next poll, and the code says why.
     link = db.session.execute(select(ExternalLink)).scalar_one()
     post_form(client, f"/meetings/{meeting.id}/display/pair/{link.id}/revoke", {})
     assert device.get("/room/display/state.json").status_code == 410
+    assert device.get("/room/display/state.json",
+                      headers={"If-None-Match": poll.headers["ETag"]}).status_code == 410
     assert device.get("/room/display").status_code == 410
     again = _enter(_device(app), code)
     assert again.status_code == 400 and "no longer works" in again.get_data(as_text=True)

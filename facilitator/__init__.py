@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "facilitator.rights.routes:bp",
     "facilitator.auth.reset:bp",
     "facilitator.notify.routes:bp",
+    "facilitator.room:blueprint",
 )
 
 # Models without routes yet still have to be registered with the metadata.

@@ -18,6 +18,8 @@ from babel.dates import format_date, format_time, get_timezone_name
 from ..i18n import N_, gettext_for
 from . import common as c
 from .safe_text import xml_safe
+from .summary_versions import placed as _placed
+from .summary_versions import version_block as _version
 
 #: Plain words for the statuses the meetings feature uses; others are shown as given.
 ACTION_STATUS_WORDS = {
@@ -56,6 +58,8 @@ class Concern:
     options: list[str] = field(default_factory=list)
     #: What was agreed; empty when the team did not reach an agreement.
     agreement: str = ""
+    #: "iep" (belongs in the IEP), "side" (a side agreement) or "" (not said).
+    placement: str = ""
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Decision:
     #: Names (or roles) of the people who agreed.
     agreed_by: list[str] = field(default_factory=list)
     why: str = ""
+    #: "iep", "side" or "" (see Concern.placement).
+    placement: str = ""
 
 
 @dataclass
@@ -73,6 +79,18 @@ class ActionItem:
     due: date | None = None
     #: open, in_progress, done, blocked, cancelled (or any text, shown as given).
     status: str = "open"
+    #: "iep", "side" or "" (see Concern.placement).
+    placement: str = ""
+
+
+@dataclass
+class Correction:
+    """One thing a corrected version changed: the line before and the line now."""
+
+    #: agreement, decision, action, parking or placement.
+    section: str
+    before: str = ""
+    after: str = ""
 
 
 @dataclass
@@ -123,6 +141,12 @@ class MeetingSummaryData:
     #: IANA zone the meeting's local times are in (e.g. "America/Los_Angeles");
     #: when given, its name follows the meeting time ("Pacific Time", "hora del Pacífico").
     time_zone: str = ""
+    #: 0 for a draft; the number of the final version otherwise (locked after the read-back).
+    version: int = 0
+    #: The day this version was made final (for a correction, the day it was corrected).
+    version_date: date | None = None
+    #: What this version corrected in the one before (empty for version 1).
+    corrections: list[Correction] = field(default_factory=list)
 
 
 def _day(value: date | datetime | None, lang: str, missing: str) -> str:
@@ -184,6 +208,7 @@ def build_meeting_summary(data: MeetingSummaryData) -> bytes:
     c.text_block(doc, _("This is a short record of what we talked about, what we agreed, and "
                         "who will do what next. Please keep it with your child's papers."))
 
+    _version(doc, data)
     _facts(doc, data)
     _people(doc, data)
     _concerns(doc, data)
@@ -261,7 +286,8 @@ def _concerns(doc, data: MeetingSummaryData) -> None:
             c.labelled(doc, _("Ideas we talked about"), "")
             c.bullets(doc, options)
         if concern.agreement.strip():
-            c.labelled(doc, _("What we agreed"), concern.agreement.strip())
+            c.labelled(doc, _("What we agreed"),
+                       _placed(concern.agreement.strip(), concern.placement, data.language))
         else:
             c.labelled(doc, _("What we agreed"),
                        _("We did not reach an agreement on this yet."))
@@ -273,7 +299,8 @@ def _decisions(doc, data: MeetingSummaryData) -> None:
     if not data.decisions:
         c.note(doc, _("No decisions were recorded at this meeting."))
         return
-    rows = [[d.what, ", ".join(a for a in d.agreed_by if a.strip()) or "—",
+    rows = [[_placed(d.what, d.placement, data.language),
+             ", ".join(a for a in d.agreed_by if a.strip()) or "—",
              d.why.strip() or "—"] for d in data.decisions]
     c.add_table(doc, [_("What we decided"), _("Who agreed"), _("Why")], rows,
                 widths=[2.8, 1.6, 2.3])
@@ -286,7 +313,7 @@ def _actions(doc, data: MeetingSummaryData) -> None:
     if not data.action_items:
         c.note(doc, _("No next steps were recorded at this meeting."))
         return
-    rows = [[a.what, a.who.strip() or _("Not yet decided"),
+    rows = [[_placed(a.what, a.placement, lang), a.who.strip() or _("Not yet decided"),
              _day(a.due, lang, _("No date set")), status_words(a.status, lang)]
             for a in data.action_items]
     # Spanish dates are longer ("27 de noviembre de 2026"): give them a wider column.

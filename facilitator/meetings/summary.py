@@ -7,6 +7,8 @@ is recorded (who, when).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, request
 from flask_login import current_user
 
@@ -25,6 +27,11 @@ from .models import (
 )
 from .services import local_zone, to_local
 from .views import bp
+
+#: Features above meetings give the family's copy (the room: a final, locked version, or a
+#: draft with the read-back's marks): each provider takes the meeting and a language and
+#: returns the data, or None to leave it to the next (in the end, summary_data).
+FAMILY_SUMMARY: list[Callable[[Meeting, str], doc.MeetingSummaryData | None]] = []
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -92,13 +99,24 @@ def summary_data(meeting: Meeting, language: str | None = None) -> doc.MeetingSu
     )
 
 
+def family_summary_data(meeting: Meeting, language: str | None = None
+                        ) -> doc.MeetingSummaryData:
+    """The family's copy: the latest final version when there is one, else the draft."""
+    lang = i18n.supported(language) or i18n.family_language(meeting.family)
+    for provider in FAMILY_SUMMARY:
+        found = provider(meeting, lang)
+        if found is not None:
+            return found
+    return summary_data(meeting, lang)
+
+
 @bp.get("/meetings/<int:meeting_id>/summary.docx")
 @access.signed_in
 def summary_docx(meeting_id: int):
     """Download the family's summary and action plan (.docx, ``?lang=en|es``); it is recorded."""
     begin_write()
     meeting = access.get_or_404(Meeting, meeting_id)
-    data = summary_data(meeting, request.args.get("lang"))
+    data = family_summary_data(meeting, request.args.get("lang"))
     body = doc.build_meeting_summary(data)
     db.session.add(SummaryDownload(organization_id=meeting.organization_id,
                                    meeting_id=meeting.id, user_id=current_user.id))

@@ -3,7 +3,6 @@ facilitator chooses: the Word file attached, in the family's language."""
 
 from __future__ import annotations
 
-import inspect
 import secrets
 
 from flask import abort, flash, redirect, url_for
@@ -21,7 +20,7 @@ from ..notify.services import idempotency_key, queue_message
 from ..validation import CheckedForm as FlaskForm
 from .mail import meeting_context
 from .models import Meeting
-from .summary import DOCX_MIMETYPE, summary_data
+from .summary import DOCX_MIMETYPE, family_summary_data
 from .views import bp
 
 LANGUAGES = {"en": "English", "es": "Spanish (español)"}
@@ -42,11 +41,8 @@ def summary_send_defaults(meeting: Meeting) -> dict:
 
 
 def build_summary(meeting: Meeting, language: str) -> bytes:
-    """The Word file in ``language`` when the builder takes one (the i18n branch), else English."""
-    data = summary_data(meeting)
-    if "language" in inspect.signature(doc.build_meeting_summary).parameters:
-        return doc.build_meeting_summary(data, language=language)
-    return doc.build_meeting_summary(data)
+    """The family's copy (the final version once there is one) as a Word file in ``language``."""
+    return doc.build_meeting_summary(family_summary_data(meeting, language))
 
 
 def _recipients_text(addresses: list[str]) -> str:
@@ -64,7 +60,7 @@ def send_summary(meeting: Meeting, language: str, nonce: str, user_id: int) -> i
     guardians = [c for c in meeting.family.guardians if c.email]
     if not guardians:
         return 0
-    data = summary_data(meeting)
+    data = family_summary_data(meeting, language)
     body = build_summary(meeting, language)
     attachment = (doc.filename(data), DOCX_MIMETYPE, body)
     sent_to = []

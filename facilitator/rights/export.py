@@ -26,12 +26,13 @@ from ..documents import meeting_summary as summary_doc
 from ..extensions import db
 from ..families.models import Family
 from ..meetings.models import Meeting
-from ..meetings.summary import summary_data
+from ..meetings.summary import family_summary_data
 from ..packets import storage
 from ..packets.filetypes import BY_KEY
 from ..packets.models import Document, ManualDecision, Packet, TimelineEvent
 from ..packets.services import safe_filename
 from ..packets.timeline import decision_log, family_timeline
+from ..room.export import room_records
 
 CHUNK = 1024 * 1024
 #: A meeting's child records, as relationship names on Meeting.
@@ -122,9 +123,10 @@ def build_family_export(family: Family) -> IO[bytes]:
             data["notes"] = row(m.note)
             data["notes_versions"] = [{k: val for k, val in row(v).items() if k != "body"}
                                       for v in m.note.versions]
-        summary = summary_data(m)
+        summary = family_summary_data(m)
         z.add(f"{folder}/{summary_doc.filename(summary)}",
               summary_doc.build_meeting_summary(summary))
+        data.update(room_records(m))
         z.add_json(f"{folder}/meeting.json", data)
         meeting_listing.append((m, folder))
 

@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from room_fixtures import canaries, room_meeting  # noqa: F401 - fixtures of the room tests
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -168,6 +168,7 @@ def _load(key: str) -> Org:
         "event": _first(TimelineEvent, org.id), "decision": _first(ManualDecision, org.id),
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
+        "pairing": _pairing(meeting),
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -175,6 +176,17 @@ def _load(key: str) -> Org:
     ids.update({f"plan:{k}": _first(m, org.id, plan_id=plan_id) for k, m in PLAN_CHILDREN.items()})
     assert all(v is not None for v in ids.values()), [k for k, v in ids.items() if v is None]
     return Org(key, org, users, canary, ids)
+
+
+def _pairing(meeting):
+    """A room display's pairing code for the meeting (links from outside)."""
+    from datetime import timedelta
+
+    from facilitator.links import services as links
+
+    return links.issue("display_pairing", organization_id=meeting.organization_id,
+                       subject_kind="meeting", subject_id=meeting.id,
+                       family_id=meeting.family_id, short=True, valid_for=timedelta(hours=4))[0]
 
 
 def _args(rule, o: Org) -> dict:
@@ -209,6 +221,7 @@ def _args(rule, o: Org) -> dict:
                      ("closure_id", "closure"), ("user_id", "user")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
+    put(link_id=ids["pairing"].id)
     put(phase="before", step=1, version=1, token=ids["token"],
         message_id=ids["message"].id, reference=ids["certificate"].reference)
     missing = names - set(args)

@@ -1,7 +1,7 @@
 """room display and read-back
 
 Revision ID: 0906
-Revises: 0850
+Revises: 0904
 Create Date: 2026-12-06 05:51:02.421364
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0906'
-down_revision = '0850'
+down_revision = '0904'
 branch_labels = None
 depends_on = None
 

@@ -37,7 +37,7 @@ bp = Blueprint("sessions", __name__)
 
 SEEN, FRESH = "seen", "fresh"
 #: Requests a page makes by itself: they do not keep an idle session alive.
-IDLE_PASSIVE_ENDPOINTS = frozenset({"packets.packet_status", "static"})
+IDLE_PASSIVE_ENDPOINTS = frozenset({"packets.packet_status", "rights.export_status", "static"})
 
 
 def _now() -> int:

@@ -51,6 +51,7 @@ LABELS = {
     "meeting_note_versions": "Meeting notes versions",
     "outbox_messages": "Mail about the family (with attachments)",
     "adr_survey_invitations": "Survey links",
+    "family_exports": "Family exports (ZIP files)",
 }
 #: Tables that are never destroyed with a family (they hold no child data).
 KEPT = {"adr_cases", "audit_entries", "audit_entry_details", "destruction_certificates"}
@@ -119,6 +120,9 @@ def destroy_family(family, user) -> DestructionCertificate:
     for row in db.session.execute(select(pkt.c.docx_key, pkt.c.zip_key, pkt.c.pdf_key)
                                   .where(pkt.c.family_id == family_id)):
         keys.extend(k for k in row if k)
+    exports = _t("family_exports")
+    keys.extend(k for k in db.session.execute(select(exports.c.storage_key).where(
+        exports.c.family_id == family_id, exports.c.storage_key.is_not(None))).scalars())
 
     cases = _t("adr_cases")
     meetings = select(mtg.c.id).where(mtg.c.family_id == family_id)

@@ -1,4 +1,4 @@
-"""erasure: outbox messages know their family; record-of-access details kept apart
+"""erasure: outbox messages know their family; record-of-access details kept apart; exports
 
 Revision ID: 0902
 Revises: 0801
@@ -9,6 +9,7 @@ destroying a family destroys every message about it. The record of access keeps
 what may name a person (recipient, purpose) in ``audit_entry_details``, which
 destruction can erase; entries written before this stay version 1 (their hash
 covered the details, and they verify exactly as before while the details exist).
+Family exports are built by the worker and tracked in ``family_exports``.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -67,6 +68,29 @@ def upgrade():
     with op.batch_alter_table('audit_entry_details', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_entry_details_erased_under'), ['erased_under'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_details_organization_id'), ['organization_id'], unique=False)
+    op.create_table('family_exports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('family_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('progress_done', sa.Integer(), nullable=False),
+    sa.Column('progress_total', sa.Integer(), nullable=False),
+    sa.Column('progress_message', sa.String(length=300), nullable=False),
+    sa.Column('storage_key', sa.String(length=200), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['family_id'], ['families.id'], name=op.f('fk_family_exports_family_id_families'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_family_exports_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_family_exports_requested_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_family_exports'))
+    )
+    with op.batch_alter_table('family_exports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_family_exports_family_id'), ['family_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_family_exports_organization_id'), ['organization_id'], unique=False)
+
     # Version-1 entries hashed the details themselves: no salt, no digest.
     if details:
         op.bulk_insert(table, [{"entry_id": d["id"], "organization_id": d["organization_id"],
@@ -81,6 +105,7 @@ def downgrade():
     dialect = bind.dialect.name
     if bind.execute(sa.text("SELECT count(*) FROM audit_entries WHERE v <> 1")).scalar():
         raise RuntimeError("Entries of version 2 exist: their chain cannot go back to version 1.")
+    op.drop_table('family_exports')
     details = list(bind.execute(sa.text(
         "SELECT entry_id, recipient, purpose FROM audit_entry_details")).mappings())
     op.drop_table('audit_entry_details')

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from facilitator import queue
 from facilitator.adr.models import AdrCase
 from facilitator.db import utcnow
 from facilitator.extensions import db
@@ -68,21 +67,3 @@ def full_family(app):
 
     return factory
 
-
-@pytest.fixture()
-def real_queue(app, tmp_path):
-    """Tasks go through Huey's SQLite file (not run at once); drain() runs what is queued."""
-    app.config.update(HUEY_IMMEDIATE=False, HUEY_FILE=str(tmp_path / "huey.db"))
-    queue.init_app(app)
-
-    def drain() -> int:
-        ran = 0
-        with app.app_context():
-            while (task := queue.huey.dequeue()) is not None:
-                queue.huey.execute(task)
-                ran += 1
-        return ran
-
-    yield drain
-    app.config.update(HUEY_IMMEDIATE=True, HUEY_FILE=None)
-    queue.init_app(app)

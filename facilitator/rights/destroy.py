@@ -25,7 +25,7 @@ import secrets
 import time
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from .. import audit
 from ..audit.services import erase_details
@@ -65,37 +65,29 @@ def _t(name: str):
     return db.metadata.tables[name]
 
 
-def _children(parent: str) -> list:
-    """Tables with a foreign key to ``parent``.id (they go with it by cascade)."""
-    return [t for t in db.metadata.sorted_tables if t.name not in KEPT and any(
-        fk.column.table.name == parent for fk in t.foreign_keys)]
-
-
 def _scopes(family_id: int, org_id: int, case_ids=()) -> dict:
     """For each table holding the family's rows: the condition that picks them.
 
-    A row belongs to the family when a foreign key leads to the family or to one
-    of its meetings, notes, documents, packets, events or (kept, anonymized) cases.
+    A row belongs to the family when one of its foreign keys (required or not)
+    leads to a row that belongs to the family, or to one of its (kept,
+    anonymized) cases: found from the schema, parents before children, so a
+    table added later is covered without a change here.
     """
-    mtg, note = _t("meetings"), _t("meeting_notes")
-    doc, pkt, ev = _t("packet_documents"), _t("packets"), _t("packet_timeline_events")
-    meetings = select(mtg.c.id).where(mtg.c.family_id == family_id, mtg.c.organization_id == org_id)
-    owners = {
-        "families": [family_id],
-        "meetings": meetings,
-        "meeting_notes": select(note.c.id).where(note.c.meeting_id.in_(meetings)),
-        "packet_documents": select(doc.c.id).where(doc.c.family_id == family_id),
-        "packets": select(pkt.c.id).where(pkt.c.family_id == family_id),
-        "packet_timeline_events": select(ev.c.id).where(ev.c.family_id == family_id),
-        "adr_cases": list(case_ids),
-    }
-    conds: dict[str, list] = {"families": [_t("families").c.id == family_id]}
-    for parent, ids in owners.items():
-        for t in _children(parent):
-            for fk in t.foreign_keys:
-                if fk.column.table.name == parent:
-                    conds.setdefault(t.name, []).append(fk.parent.in_(ids))
-    return {name: or_(*c) for name, c in conds.items()}
+    families = _t("families")
+    conds = {"families": and_(families.c.id == family_id, families.c.organization_id == org_id)}
+    parents = {"adr_cases": _t("adr_cases").c.id.in_(list(case_ids))}
+    for t in db.metadata.sorted_tables:
+        if t.name in KEPT or t.name in conds:
+            continue
+        picks = []
+        for fk in t.foreign_keys:
+            parent = fk.column.table
+            where = conds.get(parent.name, parents.get(parent.name))
+            if where is not None and parent is not t:
+                picks.append(fk.parent.in_(select(fk.column).where(where)))
+        if picks:
+            conds[t.name] = or_(*picks)
+    return conds
 
 
 def destroy_family(family, user) -> DestructionCertificate:

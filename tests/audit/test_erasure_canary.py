@@ -143,3 +143,38 @@ def test_no_canary_survives_a_destruction(app, client, signed_in, full_family, r
     assert any(e.erased_under == reference for e in entries)
     print(f"canary: {len(plant.columns)} columns planted, rows made for {made}, "
           f"skipped {plant.skipped}; engine {db.engine.dialect.name}: none survived")
+
+
+def test_a_table_added_later_is_planted_and_destroyed_by_itself(app, client, signed_in,
+                                                                 full_family):
+    """Another branch adds a table under a meeting's participants: nothing here changes."""
+    from sqlalchemy import Column, ForeignKey, Integer, String, Table
+
+    table = Table("later_participant_notes", db.metadata,
+                  Column("id", Integer, primary_key=True),
+                  Column("participant_id", ForeignKey("meeting_participants.id"), nullable=False),
+                  Column("said", String(200), nullable=False))
+    table.create(db.engine)
+    try:
+        admin = signed_in("admin")
+        family = full_family(admin.organization, admin, canary="later")
+        family_id = family.id
+        plant = Plant()
+        made = fill_empty_tables(plant, {"families": family_id, "users": admin.id,
+                                         "organizations": admin.organization_id})
+        assert "later_participant_notes" in made
+        plant_everywhere(plant)
+        assert any("later_participant_notes.said" in line for line in surviving_in_tables(plant))
+        name = db.session.execute(text("SELECT student_name FROM families WHERE id = :i"),
+                                  {"i": family_id}).scalar_one()
+        url = f"/families/{family_id}/destroy"
+        done = post_form(client, url, {"student_name": name}, token_from=url)
+        assert done.status_code == 302, done.get_data(as_text=True)[:500]
+        db.session.commit()
+        assert db.session.execute(text("SELECT count(*) FROM later_participant_notes")
+                                  ).scalar_one() == 0
+        assert surviving_in_tables(plant) == []
+    finally:
+        db.session.remove()
+        table.drop(db.engine)
+        db.metadata.remove(table)

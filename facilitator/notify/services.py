@@ -73,6 +73,9 @@ def queue_message(*, organization_id: int, key: str, kind: str, recipient: str,
     The same ``key`` never makes a second message, even when two workers race
     (the unique key decides; the loser gets the existing row).
     """
+    if meeting_id is not None and family_id is None:
+        raise ValueError("A message about a meeting names its family (family_id): "
+                         "destroying the family's records must find it.")
     existing = find_message(key)
     if existing is not None:
         return existing, False

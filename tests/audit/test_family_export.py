@@ -113,3 +113,13 @@ def test_the_destruction_certificates_are_in_the_admin_navigation(client, signed
     page = client.get(users.group(1)).get_data(as_text=True)
     link = re.search(r'href="([^"]+)"[^>]*>Destruction certificates</a>', page)
     assert link and client.get(link.group(1)).status_code == 200
+
+
+def test_a_message_about_a_meeting_must_name_its_family(app):
+    import pytest
+
+    from facilitator.notify.services import queue_message
+
+    with pytest.raises(ValueError, match="names its family"):
+        queue_message(organization_id=1, key="k", kind="invitation", recipient="a@example.org",
+                      template="invitation", meeting_id=1)

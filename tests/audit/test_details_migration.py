@@ -99,3 +99,36 @@ def test_old_chains_verify_after_the_details_move_out_and_after_an_erasure(app, 
         assert [tuple(r) for r in raw] == [(None, None, None, "DC-0123456789")] * 2
         db.session.remove()
         db.engine.dispose()
+
+
+def test_changed_or_removed_details_break_the_chain_but_an_erasure_does_not(app, make_user):
+    from facilitator import audit
+    from facilitator.audit.services import erase_details, verify_chain
+
+    user = make_user("admin")
+    org_id = user.organization_id
+    audit.record("disclosed", "family", 3, family_id=3, recipient="Ms. Ortiz",
+                 purpose="Her request", user=user)
+    audit.record("viewed", "family", 3, family_id=3, user=user)
+    db.session.commit()
+    assert verify_chain(org_id) == (2, None)
+    entry_id = db.session.execute(text("SELECT entry_id FROM audit_entry_details")).scalar_one()
+
+    db.session.execute(text("UPDATE audit_entry_details SET recipient = 'Someone else'"))
+    db.session.commit()
+    count, problem = verify_chain(org_id)
+    assert (count, problem.entry_id) == (0, entry_id) and "details do not match" in problem.reason
+
+    saved = db.session.execute(text("SELECT * FROM audit_entry_details")).mappings().one()
+    db.session.execute(text("DELETE FROM audit_entry_details"))
+    db.session.commit()
+    assert "details are missing" in verify_chain(org_id)[1].reason
+
+    db.session.execute(text("INSERT INTO audit_entry_details (entry_id, organization_id, "
+                            "recipient, purpose, salt) VALUES (:entry_id, :organization_id, "
+                            "'Ms. Ortiz', :purpose, :salt)"), dict(saved))
+    db.session.commit()
+    assert verify_chain(org_id) == (2, None)
+    erase_details(org_id, 3, "DC-AAAAAAAAAA")
+    db.session.commit()
+    assert verify_chain(org_id) == (2, None)

@@ -40,6 +40,20 @@ def _target(app, tmp_path) -> str:
     return url.rsplit("/", 1)[0] + "/facilitator_details_migration"
 
 
+def _entries_file_bytes() -> bytes:
+    """The audit_entries table as stored (PostgreSQL: its data file after a checkpoint)."""
+    if db.engine.dialect.name != "postgresql":
+        return b""  # SQLite's batch migration copies the table (and the file is shared)
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("CHECKPOINT")
+        datadir = conn.exec_driver_sql("SHOW data_directory").scalar()
+        path = conn.exec_driver_sql("SELECT pg_relation_filepath('audit_entries')").scalar()
+    from pathlib import Path
+
+    return (Path(datadir) / path).read_bytes()
+
+
 def test_old_chains_verify_after_the_details_move_out_and_after_an_erasure(app, tmp_path):
     from flask_migrate import upgrade
 
@@ -80,6 +94,7 @@ def test_old_chains_verify_after_the_details_move_out_and_after_an_erasure(app, 
 
         upgrade(revision="0902")
         assert verify_chain(1) == (3, None)
+        assert b"lopez@example.org" not in _entries_file_bytes()
         moved = db.session.execute(db.select(AccessEntry).where(AccessEntry.seq == 2)).scalar_one()
         assert (moved.v, moved.recipient, moved.purpose) == (
             1, "Mrs. Lopez <lopez@example.org>", "Parent's request")

@@ -43,6 +43,8 @@ class Defaults:
     #: Number of trusted reverse proxies in front of the app (X-Forwarded-For).
     PROXY_COUNT = 0
     PAGE_SIZE = 25
+    #: Hours a family export's ZIP stays in the storage folder before it is deleted.
+    FAMILY_EXPORT_HOURS = 24
     # Mail (see facilitator/notify): no MAIL_SERVER means messages stay in the outbox,
     # readable, marked "not sent - no mail server configured".
     MAIL_SERVER = ""

@@ -2,7 +2,8 @@
 
 ``huey_consumer facilitator.worker.huey`` runs the tasks registered on the
 queue (facilitator/queue.py): sending mail (notify/tasks.py), building packets
-(packets/tasks.py) and, every minute, :func:`every_minute` below.
+(packets/tasks.py), building family exports (rights/tasks.py) and, every minute,
+:func:`every_minute` below.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from huey import crontab
 from .notify.tasks import send_message
 from .packets.tasks import build_packet
 from .queue import huey, run_in_app
+from .rights.tasks import build_family_export
 
-__all__ = ["build_packet", "every_minute", "run_due_work", "send_message"]
+__all__ = ["build_family_export", "build_packet", "every_minute", "run_due_work",
+           "send_message"]
 
 
 def _due_messages(now) -> list[int]:
@@ -48,10 +51,13 @@ def run_due_work(now=None) -> dict[str, int]:
     for message_id in due:
         send_message(message_id)
     counts["retries"] = len(due)
+    from .rights.export_task import expire_exports
+
+    counts["exports_expired"] = expire_exports(now)
     return counts
 
 
 @huey.periodic_task(crontab(minute="*"))
 def every_minute() -> dict[str, int]:
-    """The worker's clock: due reminders, survey reminders and mail retries."""
+    """The worker's clock: due reminders, survey reminders, mail retries, expired exports."""
     return run_in_app(run_due_work)

@@ -60,6 +60,20 @@ def attachment(data: Path | str | bytes, name: str, mimetype: str):
     return response
 
 
+#: A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def protect(cell: str) -> str:
+    """A CSV cell a spreadsheet will show as text, never run as a formula (a leading ')."""
+    return "'" + cell if cell.startswith(DANGEROUS_START) else cell
+
+
+def unprotect(cell: str) -> str:
+    """The cell as typed: exactly one leading apostrophe taken away (undoes :func:`protect`)."""
+    return cell[1:] if cell[:1] == "'" else cell
+
+
 def human_size(n: float) -> str:
     """A size people read: "536 bytes", "36 KB", "1.5 MB", "25 MB"."""
     for unit in ("bytes", "KB", "MB", "GB"):

@@ -15,7 +15,7 @@ from helpers import PASSWORD, sign_in
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
-from facilitator import create_app
+from facilitator import create_app, queue
 from facilitator.auth.models import Organization, User
 from facilitator.auth.services import create_organization, create_user
 from facilitator.extensions import db
@@ -175,3 +175,22 @@ def live_server(app) -> Iterator[LiveServer]:
     """The app served over real HTTP on a free local port, for the browser tests."""
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture()
+def real_queue(app, tmp_path):
+    """Tasks go through Huey's SQLite file (not run at once); drain() runs what is queued."""
+    app.config.update(HUEY_IMMEDIATE=False, HUEY_FILE=str(tmp_path / "huey.db"))
+    queue.init_app(app)
+
+    def drain() -> int:
+        ran = 0
+        with app.app_context():
+            while (task := queue.huey.dequeue()) is not None:
+                queue.huey.execute(task)
+                ran += 1
+        return ran
+
+    yield drain
+    app.config.update(HUEY_IMMEDIATE=True, HUEY_FILE=None)
+    queue.init_app(app)

@@ -19,11 +19,11 @@ from sqlalchemy.orm import aliased
 
 from ..db import utcnow
 from ..extensions import db
+from ..web import protect
 from . import services
 from .models import AdrCase, school_year_of
 from .rules import COLUMNS, DATE_COLUMNS, YES_NO_COLUMNS, parse
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "'")
 #: Larger files are refused before parsing (the web form has its own size limit).
 MAX_ERRORS_SHOWN = 200
 
@@ -40,15 +40,6 @@ class ImportRefused(Exception):
 class ImportResult:
     created: int
     updated: int
-
-
-def protect(cell: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    return "'" + cell if cell.startswith(DANGEROUS_START) else cell
-
-
-def unprotect(cell: str) -> str:
-    return cell[1:] if cell[:1] == "'" else cell
 
 
 def _decode(data: bytes) -> str:

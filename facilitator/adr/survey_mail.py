@@ -56,7 +56,7 @@ def _queue(meeting: Meeting, case: AdrCase, p, key: str, kind: str) -> None:
                   recipient=p.email, recipient_name=p.name, template=kind, language=language,
                   context={**meeting_context(meeting, language), "person": p.name,
                            "link": public_url("adr.survey", token=token)},
-                  meeting_id=meeting.id, case_id=case.id,
+                  meeting_id=meeting.id, case_id=case.id, family_id=meeting.family_id,
                   ref=f"survey:{invitation_id}" if kind == "survey" else None)
 
 

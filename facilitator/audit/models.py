@@ -4,6 +4,14 @@ An entry names records by kind and id only (never a name or any other child
 data), and keeps ``family_id`` as a plain integer, not a foreign key: when a
 family's records are destroyed on request (34 CFR 300.624) its entries stay,
 pointing at ids that no longer exist, and nothing cascades into this table.
+
+What may name a person (a disclosure's recipient and purpose) is kept apart,
+in :class:`AccessDetails`, salted; the entry's hash covers only the sha256 of
+those details (``details_hash``). Destruction erases the details under the
+certificate's reference and the chain still verifies. Entries written before
+the details were kept apart (``v`` = 1) hashed the details themselves: while
+their details exist they verify as before; once erased, only their place in
+the chain can be checked (the next entry's ``prev_hash`` still covers them).
 """
 
 from __future__ import annotations
@@ -79,31 +87,55 @@ class AccessEntry(db.Model):
     record_id: Mapped[int | None] = mapped_column(Integer)
     #: The family the record belongs to: a plain number, kept after a destruction.
     family_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    #: For a disclosure: to whom (a person or an agency), and why.
-    recipient: Mapped[str | None] = mapped_column(String(300))
-    purpose: Mapped[str | None] = mapped_column(String(500))
     #: A reference without child data, e.g. the destruction certificate's.
     reference: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
+    #: sha256 of the entry's details (AccessDetails.digest); None when it has none.
+    details_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The canonical form the hash covers: 1 held the details themselves, 2 their digest.
+    v: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
     #: sha256 over the canonical form of the fields above and prev_hash.
     hash: Mapped[str] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship("User")
+    details: Mapped[AccessDetails | None] = relationship(
+        "AccessDetails", uselist=False, lazy="joined", back_populates="entry")
+
+    @property
+    def recipient(self) -> str | None:
+        return self.details.recipient if self.details else None
+
+    @property
+    def purpose(self) -> str | None:
+        return self.details.purpose if self.details else None
+
+    @property
+    def erased_under(self) -> str | None:
+        """The destruction certificate under which the details were erased, if they were."""
+        return self.details.erased_under if self.details else None
 
     def canonical(self) -> bytes:
         """The bytes the hash covers: every field but id and hash, in a fixed form."""
         fields = {
-            "v": 1, "organization_id": self.organization_id, "seq": self.seq,
+            "v": self.v, "organization_id": self.organization_id, "seq": self.seq,
             "at": _utc_text(self.at), "user_id": self.user_id, "action": self.action,
             "record_kind": self.record_kind, "record_id": self.record_id,
-            "family_id": self.family_id, "recipient": self.recipient,
-            "purpose": self.purpose, "reference": self.reference, "prev_hash": self.prev_hash,
+            "family_id": self.family_id, "reference": self.reference,
+            "prev_hash": self.prev_hash,
         }
-        return json.dumps(fields, sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False).encode()
+        if self.v == 1:
+            fields.update(recipient=self.recipient, purpose=self.purpose)
+        else:
+            fields["details"] = self.details_hash
+        return _json(fields)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
+
+    @property
+    def can_recompute(self) -> bool:
+        """False for an entry of version 1 whose details were erased (its hash covered them)."""
+        return self.v != 1 or self.erased_under is None
 
     @property
     def action_label(self) -> str:
@@ -112,6 +144,38 @@ class AccessEntry(db.Model):
     @property
     def kind_label(self) -> str:
         return RecordKind.label_of(self.record_kind)
+
+
+def _json(fields: dict) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class AccessDetails(db.Model):
+    """What in an entry may name a person: kept apart so that it can be erased.
+
+    A random salt goes into the digest, so that the digest left in the chain after
+    an erasure cannot confirm a guess of who the recipient was.
+    """
+
+    __tablename__ = "audit_entry_details"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    #: For a disclosure: to whom (a person or an agency), and why.
+    recipient: Mapped[str | None] = mapped_column(String(300))
+    purpose: Mapped[str | None] = mapped_column(String(500))
+    #: Random, so that the digest left after an erasure cannot confirm a guessed recipient.
+    salt: Mapped[str | None] = mapped_column(String(32))
+    #: The destruction certificate's reference once the details are erased (then all else is NULL).
+    erased_under: Mapped[str | None] = mapped_column(String(20), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    entry: Mapped[AccessEntry] = relationship("AccessEntry", back_populates="details")
+
+    def digest(self) -> str:
+        """sha256 over the salted details: what the entry's hash covers."""
+        return hashlib.sha256(_json({"salt": self.salt, "recipient": self.recipient,
+                                     "purpose": self.purpose})).hexdigest()
 
 
 # Triggers that refuse changing or removing an entry. They are created with the
@@ -163,6 +227,7 @@ def reset_whole_database(conn) -> None:
     dialect = conn.dialect.name
     for stmt in drop_statements(dialect):
         conn.exec_driver_sql(stmt)
+    conn.execute(AccessDetails.__table__.delete())
     conn.execute(AccessEntry.__table__.delete())
     for stmt in guard_statements(dialect):
         conn.exec_driver_sql(stmt)

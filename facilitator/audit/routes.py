@@ -10,9 +10,9 @@ from datetime import date
 from flask import Blueprint, Response, current_app, render_template, send_file
 
 from .. import access
-from ..adr.csv_io import protect
 from ..extensions import db
 from ..families.models import Family
+from ..web import protect
 from . import services, staff
 from .models import Action, RecordKind
 

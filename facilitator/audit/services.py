@@ -6,8 +6,10 @@ transaction, so an access whose response is sent is an access that is recorded.
 
 from __future__ import annotations
 
+import secrets
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -15,7 +17,7 @@ from sqlalchemy import Select
 
 from ..db import SAFE_METHODS, begin_write, utcnow
 from ..extensions import db
-from .models import GENESIS, AccessEntry, Action, RecordKind
+from .models import GENESIS, AccessDetails, AccessEntry, Action, RecordKind
 
 #: Class id of PostgreSQL's two-number advisory lock: (AUDIT_LOCK, organization id).
 AUDIT_LOCK = 300614
@@ -72,15 +74,36 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
         db.select(AccessEntry.seq, AccessEntry.hash)
         .where(AccessEntry.organization_id == org_id)
         .order_by(AccessEntry.seq.desc()).limit(1)).first()
+    details = None
+    if recipient or purpose:
+        details = AccessDetails(organization_id=org_id, recipient=recipient, purpose=purpose,
+                                salt=secrets.token_hex(16))
     entry = AccessEntry(
         organization_id=org_id, seq=(last.seq + 1) if last else 1, at=utcnow(),
         user_id=user_id, action=action.value, record_kind=record_kind.value,
-        record_id=record_id, family_id=family_id, recipient=recipient, purpose=purpose,
-        reference=reference, prev_hash=last.hash if last else GENESIS)
+        record_id=record_id, family_id=family_id, reference=reference,
+        prev_hash=last.hash if last else GENESIS, v=2,
+        details_hash=details.digest() if details else None)
+    entry.details = details
     entry.hash = entry.compute_hash()
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def erase_details(org_id: int, family_id: int, reference: str) -> int:
+    """Erase the details (recipient, purpose) of every entry about a family, under a
+    destruction certificate's reference; the entries and their chain stay. Flushes."""
+    entries = db.select(AccessEntry.id).where(AccessEntry.organization_id == org_id,
+                                              AccessEntry.family_id == family_id)
+    erased = db.session.execute(
+        db.update(AccessDetails).where(AccessDetails.entry_id.in_(entries),
+                                       AccessDetails.erased_under.is_(None))
+        .values(recipient=None, purpose=None, salt=None, erased_under=reference,
+                erased_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.expire_all()
+    return erased
 
 
 @dataclass
@@ -93,6 +116,19 @@ class Break:
     reason: str
 
 
+@dataclass
+class Erasures:
+    """Entries of a chain whose details were erased, counted per certificate reference."""
+
+    by_reference: Counter = field(default_factory=Counter)
+    #: Of those, entries of version 1 (their hash covered the details): checked by position.
+    by_position_only: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_reference.values())
+
+
 def _in_order(org_id: int, batch: int) -> Iterator[AccessEntry]:
     """The organization's entries, oldest first, read a batch at a time (bounded memory)."""
     after = 0
@@ -100,7 +136,7 @@ def _in_order(org_id: int, batch: int) -> Iterator[AccessEntry]:
         rows = db.session.execute(
             db.select(AccessEntry).where(AccessEntry.organization_id == org_id,
                                          AccessEntry.seq > after)
-            .order_by(AccessEntry.seq).limit(batch)).scalars().all()
+            .order_by(AccessEntry.seq).limit(batch)).unique().scalars().all()
         if not rows:
             return
         yield from rows
@@ -109,21 +145,38 @@ def _in_order(org_id: int, batch: int) -> Iterator[AccessEntry]:
             db.session.expunge(entry)
 
 
-def verify_chain(org_id: int, batch: int = 1000) -> tuple[int, Break | None]:
-    """Walk one organization's chain in order: (entries checked, first break or None)."""
+def verify_chain(org_id: int, batch: int = 1000,
+                 erasures: Erasures | None = None) -> tuple[int, Break | None]:
+    """Walk one organization's chain in order: (entries checked, first break or None).
+
+    Erased details are counted in ``erasures`` (when given) per certificate reference.
+    """
     prev_hash, expected_seq, count = GENESIS, 1, 0
     for entry in _in_order(org_id, batch):
-        problem = None
-        if entry.seq != expected_seq:
-            problem = f"expected position {expected_seq}, found {entry.seq} (entries missing)"
-        elif entry.prev_hash != prev_hash:
-            problem = "its previous-hash does not match the entry before it"
-        elif entry.compute_hash() != entry.hash:
-            problem = "its hash does not match its contents (it was changed)"
+        problem = _problem(entry, expected_seq, prev_hash)
         if problem:
             return count, Break(org_id, entry.id, entry.seq, problem)
+        if erasures is not None and entry.erased_under:
+            erasures.by_reference[entry.erased_under] += 1
+            erasures.by_position_only += not entry.can_recompute
         prev_hash, expected_seq, count = entry.hash, entry.seq + 1, count + 1
     return count, None
+
+
+def _problem(entry: AccessEntry, expected_seq: int, prev_hash: str) -> str | None:
+    details = entry.details
+    if entry.seq != expected_seq:
+        return f"expected position {expected_seq}, found {entry.seq} (entries missing)"
+    if entry.prev_hash != prev_hash:
+        return "its previous-hash does not match the entry before it"
+    if entry.v != 1 and details is not None and details.erased_under is None \
+            and details.digest() != entry.details_hash:
+        return "its details do not match their digest (they were changed)"
+    if entry.v != 1 and details is None and entry.details_hash is not None:
+        return "its details are missing (removed without a destruction certificate)"
+    if entry.can_recompute and entry.compute_hash() != entry.hash:
+        return "its hash does not match its contents (it was changed)"
+    return None
 
 
 def entries_query(org_id: int, family_id: int | None = None) -> Select:
@@ -135,7 +188,8 @@ def entries_query(org_id: int, family_id: int | None = None) -> Select:
 
 
 CSV_HEADER = ["seq", "at_utc", "user_id", "user_email", "user_name", "action", "record_kind",
-              "record_id", "family_id", "recipient", "purpose", "reference", "prev_hash", "hash"]
+              "record_id", "family_id", "recipient", "purpose", "reference", "prev_hash",
+              "hash", "v", "details_hash", "details_erased_under"]
 
 
 def csv_rows(org_id: int, batch: int = 1000) -> Iterator[list[str]]:
@@ -151,7 +205,7 @@ def csv_rows(org_id: int, batch: int = 1000) -> Iterator[list[str]]:
         yield [str(e.seq), _utc_text(e.at), _text(e.user_id), u.email if u else "",
                u.name if u else "", e.action, e.record_kind, _text(e.record_id),
                _text(e.family_id), e.recipient or "", e.purpose or "", e.reference or "",
-               e.prev_hash, e.hash]
+               e.prev_hash, e.hash, str(e.v), e.details_hash or "", e.erased_under or ""]
 
 
 def _text(value) -> str:

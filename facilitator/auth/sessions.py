@@ -42,7 +42,7 @@ SEEN, FRESH = "seen", "fresh"
 #: "oidc" when this session was signed in through the organization's provider.
 VIA = "via"
 #: Requests a page makes by itself: they do not keep an idle session alive.
-IDLE_PASSIVE_ENDPOINTS = frozenset({"packets.packet_status", "static"})
+IDLE_PASSIVE_ENDPOINTS = frozenset({"packets.packet_status", "rights.export_status", "static"})
 
 
 def now_seconds() -> int:

@@ -123,7 +123,7 @@ def _queue(meeting: Meeting, p: Participant, kind: str, template: str, key: str,
         recipient_name=p.name, reply_to=organizer_address(meeting)[1], template=template,
         language=language, context={**meeting_context(meeting, language), "person": p.name,
                                     **extra},
-        attachment=attachment, meeting_id=meeting.id,
+        attachment=attachment, meeting_id=meeting.id, family_id=meeting.family_id,
         meeting_sequence=meeting.calendar_sequence)
 
 

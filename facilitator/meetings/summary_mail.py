@@ -71,7 +71,7 @@ def send_summary(meeting: Meeting, language: str, nonce: str, user_id: int) -> i
             recipient=contact.email, recipient_name=contact.name, template="summary",
             language=language, reply_to=meeting.facilitator.email if meeting.facilitator else "",
             context={**meeting_context(meeting, language), "person": contact.name},
-            attachment=attachment, meeting_id=meeting.id)
+            attachment=attachment, meeting_id=meeting.id, family_id=meeting.family_id)
         if created:
             sent_to.append(f"{contact.name} <{contact.email.strip()}>")
     if sent_to:

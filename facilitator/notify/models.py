@@ -70,6 +70,10 @@ class OutboxMessage(db.Model):
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    #: The family the message is about, set when it is queued: destruction on request
+    #: (rights) finds every message about a family by it, even once the meeting is gone.
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("families.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("adr_cases.id", ondelete="SET NULL"))
     #: The meeting's calendar sequence the message was written for; a newer one makes it stale.
     meeting_sequence: Mapped[int | None] = mapped_column(Integer)

@@ -99,6 +99,15 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def _code(exc: Exception) -> str:
+    """What went wrong, without the server's words (they may name the recipient)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "recipient refused " + " ".join(str(c) for c, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{type(exc).__name__} {exc.smtp_code}"
+    return type(exc).__name__
+
+
 def _claim(message_id: int) -> bool:
     now = utcnow()
     result = db.session.execute(
@@ -142,8 +151,10 @@ def send_one(message_id: int) -> str:
             smtp.send_message(mail)
     except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         error = _describe(exc)
+        # The server's text often repeats the address: it stays on the message (destroyed
+        # with the family), never in the log.
         current_app.logger.warning("mail %s not sent (attempt %s): %s", message_id, attempts,
-                                   error)
+                                   _code(exc))
         if _permanent(exc) or attempts >= MAX_ATTEMPTS:
             _finish(message_id, status=MessageStatus.FAILED, last_error=error,
                     next_attempt_at=None)

@@ -63,13 +63,19 @@ def queue_message(*, organization_id: int, key: str, kind: str, recipient: str,
                   recipient_name: str = "", reply_to: str = "",
                   attachment: tuple[str, str, bytes] | None = None,
                   meeting_id: int | None = None, case_id: int | None = None,
-                  meeting_sequence: int | None = None, ref: str | None = None
+                  family_id: int | None = None, meeting_sequence: int | None = None,
+                  ref: str | None = None
                   ) -> tuple[OutboxMessage, bool]:
     """Put one rendered message in the outbox once; returns (message, created).
 
+    ``family_id`` names the family a message is about (every message about a family's
+    meetings or cases has one), so that destroying the family destroys its mail.
     The same ``key`` never makes a second message, even when two workers race
     (the unique key decides; the loser gets the existing row).
     """
+    if meeting_id is not None and family_id is None:
+        raise ValueError("A message about a meeting names its family (family_id): "
+                         "destroying the family's records must find it.")
     existing = find_message(key)
     if existing is not None:
         return existing, False
@@ -80,6 +86,7 @@ def queue_message(*, organization_id: int, key: str, kind: str, recipient: str,
         recipient=recipient.strip(), recipient_name=recipient_name, reply_to=reply_to,
         subject=subject[:300], body=body, language=language, attachment_name=name,
         attachment_type=mimetype, attachment=data, meeting_id=meeting_id, case_id=case_id,
+        family_id=family_id,
         meeting_sequence=meeting_sequence, ref=ref,
         status=MessageStatus.QUEUED if mail_configured() else MessageStatus.NO_SERVER)
     try:

@@ -1,14 +1,22 @@
 """Destroying everything about one family on a parent's request (34 CFR 300.624).
 
-Rows go with Core DELETE statements, in dependency order, so the database's
-own cascades remove each meeting's records. Dispute-resolution cases are not
-deleted: the counts of the federal 618 report are not child data, so each
-case stays with the child's data taken out (family and meeting links, student
-reference replaced by an anonymous one shared by that child's cases, notes
-emptied). Files leave the storage folder after the commit. On SQLite the
-deleting connection runs with ``secure_delete`` (freed space is zeroed) and
-the WAL is checkpointed and truncated afterwards; on PostgreSQL the tables
-concerned are vacuumed after the commit.
+Rows go with Core DELETE statements, in dependency order. A row belongs to
+the family when any foreign key (required or not) leads to the family, one of
+its meetings, notes, documents, packets, events, or one of its
+dispute-resolution cases: so every outbox message about the family (its
+``family_id``, meeting or case) goes too, attachments included, and so does a
+new table that references any of them, without a change here. In the record of
+access, entries stay (append-only, hash-chained) but their details (who
+received a record, and why) are erased under the certificate's reference.
+
+Dispute-resolution cases are not deleted: the counts of the federal 618
+report are not child data, so each case stays with the child's data taken
+out (family and meeting links, student reference replaced by an anonymous
+one shared by that child's cases, notes emptied; its survey links deleted).
+Files leave the storage folder after the commit. On SQLite the deleting
+connection runs with ``secure_delete`` (freed space is zeroed) and the WAL is
+checkpointed and truncated afterwards; on PostgreSQL the tables concerned are
+vacuumed after the commit.
 """
 
 from __future__ import annotations
@@ -17,13 +25,14 @@ import secrets
 import time
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from .. import audit
+from ..audit.services import erase_details
 from ..extensions import db
 from ..packets import storage
 from ..packets.services import _after_commit, is_building
-from .models import DestructionCertificate
+from .models import DestructionCertificate, new_reference
 
 #: How each table's rows are named on the certificate.
 LABELS = {
@@ -40,9 +49,12 @@ LABELS = {
     "meetings": "Meetings",
     "meeting_notes": "Meeting notes",
     "meeting_note_versions": "Meeting notes versions",
+    "outbox_messages": "Mail about the family (with attachments)",
+    "adr_survey_invitations": "Survey links",
+    "family_exports": "Family exports (ZIP files)",
 }
 #: Tables that are never destroyed with a family (they hold no child data).
-KEPT = {"adr_cases", "audit_entries", "destruction_certificates"}
+KEPT = {"adr_cases", "audit_entries", "audit_entry_details", "destruction_certificates"}
 
 
 class DestroyError(ValueError):
@@ -53,36 +65,29 @@ def _t(name: str):
     return db.metadata.tables[name]
 
 
-def _children(parent: str) -> list:
-    """Tables with a foreign key to ``parent``.id (they go with it by cascade)."""
-    return [t for t in db.metadata.sorted_tables if t.name not in KEPT and any(
-        fk.column.table.name == parent for fk in t.foreign_keys)]
-
-
-def _scopes(family_id: int, org_id: int) -> dict:
+def _scopes(family_id: int, org_id: int, case_ids=()) -> dict:
     """For each table holding the family's rows: the condition that picks them.
 
-    A row belongs to the family when a required (NOT NULL) foreign key leads to
-    the family or to one of its meetings, notes, documents, packets or events.
+    A row belongs to the family when one of its foreign keys (required or not)
+    leads to a row that belongs to the family, or to one of its (kept,
+    anonymized) cases: found from the schema, parents before children, so a
+    table added later is covered without a change here.
     """
-    mtg, note = _t("meetings"), _t("meeting_notes")
-    doc, pkt, ev = _t("packet_documents"), _t("packets"), _t("packet_timeline_events")
-    meetings = select(mtg.c.id).where(mtg.c.family_id == family_id, mtg.c.organization_id == org_id)
-    owners = {
-        "families": [family_id],
-        "meetings": meetings,
-        "meeting_notes": select(note.c.id).where(note.c.meeting_id.in_(meetings)),
-        "packet_documents": select(doc.c.id).where(doc.c.family_id == family_id),
-        "packets": select(pkt.c.id).where(pkt.c.family_id == family_id),
-        "packet_timeline_events": select(ev.c.id).where(ev.c.family_id == family_id),
-    }
-    conds: dict[str, list] = {"families": [_t("families").c.id == family_id]}
-    for parent, ids in owners.items():
-        for t in _children(parent):
-            for fk in t.foreign_keys:
-                if fk.column.table.name == parent and not fk.parent.nullable:
-                    conds.setdefault(t.name, []).append(fk.parent.in_(ids))
-    return {name: or_(*c) for name, c in conds.items()}
+    families = _t("families")
+    conds = {"families": and_(families.c.id == family_id, families.c.organization_id == org_id)}
+    parents = {"adr_cases": _t("adr_cases").c.id.in_(list(case_ids))}
+    for t in db.metadata.sorted_tables:
+        if t.name in KEPT or t.name in conds:
+            continue
+        picks = []
+        for fk in t.foreign_keys:
+            parent = fk.column.table
+            where = conds.get(parent.name, parents.get(parent.name))
+            if where is not None and parent is not t:
+                picks.append(fk.parent.in_(select(fk.column).where(where)))
+        if picks:
+            conds[t.name] = or_(*picks)
+    return conds
 
 
 def destroy_family(family, user) -> DestructionCertificate:
@@ -107,18 +112,23 @@ def destroy_family(family, user) -> DestructionCertificate:
     for row in db.session.execute(select(pkt.c.docx_key, pkt.c.zip_key, pkt.c.pdf_key)
                                   .where(pkt.c.family_id == family_id)):
         keys.extend(k for k in row if k)
+    exports = _t("family_exports")
+    keys.extend(k for k in db.session.execute(select(exports.c.storage_key).where(
+        exports.c.family_id == family_id, exports.c.storage_key.is_not(None))).scalars())
 
     cases = _t("adr_cases")
     meetings = select(mtg.c.id).where(mtg.c.family_id == family_id)
     picks = [cases.c.family_id == family_id, cases.c.meeting_id.in_(meetings)]
     if student_ref:
         picks.append(cases.c.student_ref == student_ref)
+    case_ids = list(db.session.execute(select(cases.c.id).where(
+        cases.c.organization_id == org_id, or_(*picks))).scalars())
     anonymized = db.session.execute(
-        update(cases).where(cases.c.organization_id == org_id, or_(*picks))
+        update(cases).where(cases.c.id.in_(case_ids))
         .values(family_id=None, meeting_id=None, notes="",
                 student_ref="anon-" + secrets.token_hex(6))).rowcount
 
-    scopes = _scopes(family_id, org_id)
+    scopes = _scopes(family_id, org_id, case_ids)
     counts = []
     for t in db.metadata.sorted_tables:
         if t.name in scopes:
@@ -129,8 +139,12 @@ def destroy_family(family, user) -> DestructionCertificate:
     for t in reversed(db.metadata.sorted_tables):
         if t.name in scopes:
             db.session.execute(delete(t).where(scopes[t.name]))
+    reference = new_reference()
+    erased = erase_details(org_id, family_id, reference)
+    if erased:
+        counts.append(["Record-of-access details erased (the entries stay)", erased])
     cert = DestructionCertificate(organization_id=org_id, family_id=family_id,
-                                  destroyed_by_id=user.id, counts=counts,
+                                  reference=reference, destroyed_by_id=user.id, counts=counts,
                                   files_removed=len(keys), cases_anonymized=anonymized)
     db.session.add(cert)
     db.session.flush()
@@ -173,4 +187,4 @@ def scrub_after_commit(tables: list[str] | None = None) -> dict:
 
 def destroyed_tables() -> list[str]:
     """Every table a destruction deletes from or changes."""
-    return sorted({*_scopes(0, 0), "adr_cases"})
+    return sorted({*_scopes(0, 0), "adr_cases", "audit_entry_details"})

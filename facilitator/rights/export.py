@@ -1,9 +1,11 @@
 """One ZIP of everything the organization holds about one family.
 
-Written into a temporary file (document files are copied in chunks, never
-held whole in memory), with a readable ``index.html``, the rows as JSON, the
-documents, each meeting's notes with every version and its summary (.docx),
-the timeline, the decision log, the dispute-resolution cases, and
+Written by the worker into a file (see :mod:`.export_task`; document files
+are copied in chunks, never held whole in memory), with a readable
+``index.html``, the rows as JSON, the documents, each meeting's notes with
+every version and its summary (.docx), every message about the family as sent
+(``.eml``, attachments inside) with its attachments also as files, the
+timeline, the decision log, the dispute-resolution cases, and
 ``manifest.json`` with the sha256 of every other file.
 """
 
@@ -13,8 +15,8 @@ import csv
 import hashlib
 import io
 import json
-import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import IO
 
@@ -27,6 +29,8 @@ from ..extensions import db
 from ..families.models import Family
 from ..meetings.models import Meeting
 from ..meetings.summary import family_summary_data
+from ..notify.models import OutboxMessage
+from ..notify.sending import build_email
 from ..packets import storage
 from ..packets.filetypes import BY_KEY
 from ..packets.models import Document, ManualDecision, Packet, TimelineEvent
@@ -86,9 +90,45 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
-def build_family_export(family: Family) -> IO[bytes]:
-    """The family's whole record as a ZIP in a temporary file, positioned at its start."""
-    fh = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+def family_messages(family: Family) -> list[OutboxMessage]:
+    """Every message about the family: by its family, or by one of its meetings."""
+    meetings = db.select(Meeting.id).where(Meeting.family_id == family.id)
+    return list(db.session.execute(db.select(OutboxMessage).where(
+        OutboxMessage.organization_id == family.organization_id,
+        db.or_(OutboxMessage.family_id == family.id, OutboxMessage.meeting_id.in_(meetings)))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars())
+
+
+def export_steps(family: Family) -> int:
+    """How many steps :func:`build_family_export` reports (for the progress bar)."""
+    docs = db.session.execute(db.select(db.func.count(Document.id)).where(
+        Document.family_id == family.id)).scalar_one()
+    meetings = db.session.execute(db.select(db.func.count(Meeting.id)).where(
+        Meeting.family_id == family.id)).scalar_one()
+    return docs + meetings + len(family_messages(family)) + 2
+
+
+def _messages(z: _Zip, family: Family, step: Callable[[str], None]) -> list[dict]:
+    listing = []
+    for n, m in enumerate(family_messages(family), 1):
+        base = f"mail/{n:03d}-{m.kind}"
+        z.add(f"{base}.eml", build_email(m).as_bytes())
+        attachment = None
+        if m.attachment is not None:
+            name = safe_filename(m.attachment_name or "attachment", default="attachment",
+                                 is_path=False)
+            attachment = f"{base}-{name}"
+            z.add(attachment, m.attachment)
+        listing.append({"file": f"{base}.eml", "attachment_file": attachment,
+                        **{k: v for k, v in row(m).items() if k != "attachment"}})
+        step("Adding the mail")
+    z.add_json("mail/messages.json", listing)
+    return listing
+
+
+def build_family_export(family: Family, fh: IO[bytes],
+                        step: Callable[[str], None] = lambda message: None) -> None:
+    """Write the family's whole record as a ZIP into ``fh``; ``step`` is told each step."""
     z = _Zip(fh)
     org_id = family.organization_id
     z.add_json("family.json", {"family": row(family), "contacts": [row(c) for c in family.contacts],
@@ -105,6 +145,7 @@ def build_family_export(family: Family) -> IO[bytes]:
         if path.exists():
             z.add_file(name, path)
         doc_listing.append({"file": name if path.exists() else None, **row(d)})
+        step("Adding the documents")
     z.add_json("documents/documents.json", doc_listing)
 
     meetings = db.session.execute(db.select(Meeting).where(
@@ -129,6 +170,8 @@ def build_family_export(family: Family) -> IO[bytes]:
         data.update(room_records(m))
         z.add_json(f"{folder}/meeting.json", data)
         meeting_listing.append((m, folder))
+        step("Adding the meetings")
+    messages = _messages(z, family, step)
 
     timeline = family_timeline(family)
     z.add("timeline.csv", _csv([["date", "kind", "description", "source", "documents"]] + [
@@ -148,8 +191,7 @@ def build_family_export(family: Family) -> IO[bytes]:
 
     z.add("index.html", render_template(
         "rights/export_index.html", family=family, docs=doc_listing, meetings=meeting_listing,
-        timeline=timeline, decisions=decisions, cases=cases, made_at=utcnow(),
-        files=sorted(z.files)))
+        timeline=timeline, decisions=decisions, cases=cases, messages=messages,
+        made_at=utcnow(), files=sorted(z.files)))
     z.close()
-    fh.seek(0)
-    return fh
+    step("Finishing the ZIP")

@@ -39,3 +39,42 @@ class DestructionCertificate(db.Model):
     cases_anonymized: Mapped[int] = mapped_column(Integer, default=0)
 
     destroyed_by: Mapped[User | None] = relationship("User")
+
+
+class ExportStatus:
+    QUEUED = "queued"
+    BUILDING = "building"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class FamilyExport(db.Model):
+    """One family export (34 CFR 300.613) built by the worker: its progress and its ZIP.
+
+    The ZIP sits in the storage folder until it expires (FAMILY_EXPORT_HOURS) or the
+    family is destroyed; then the file and this row go.
+    """
+
+    __tablename__ = "family_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"),
+                                           index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: queued, building, done or failed (see ExportStatus).
+    status: Mapped[str] = mapped_column(String(20), default=ExportStatus.QUEUED)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=1)
+    progress_message: Mapped[str] = mapped_column(String(300), default="Waiting to start")
+    #: The ZIP in the storage folder once built (a random name).
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: After this the ZIP is deleted; a new export must be asked for.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / max(1, self.progress_total))

@@ -7,21 +7,23 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_login import current_user
 
-from .. import access, audit
+from .. import access, audit, web
 from ..auth.sessions import fresh_required
 from ..extensions import db
 from ..families.models import Family
+from ..packets import storage
+from . import tasks
 from .destroy import DestroyError, destroy_family, scrub_after_commit
-from .export import build_family_export
+from .export_task import queue_export, status_of
 from .forms import DestroyForm, ExportForm
-from .models import DestructionCertificate
+from .models import DestructionCertificate, FamilyExport
 
 bp = Blueprint("rights", __name__)
 
@@ -34,27 +36,66 @@ def _names_match(typed: str, name: str) -> bool:
 @access.require("edit_families")
 @fresh_required
 def export_start(family_id: int):
-    """Download everything held about the family as one ZIP (recorded; needs a fresh sign-in)."""
+    """Ask for everything held about the family as one ZIP (recorded; needs a fresh sign-in)."""
     family = access.get_or_404(Family, family_id)
     form = ExportForm()
     if form.validate_on_submit():
-        fh = build_family_export(family)
+        export = queue_export(family, current_user)
         audit.record(audit.Action.EXPORTED, audit.RecordKind.FAMILY_EXPORT, family.id,
                      family_id=family.id)
         if form.recipient.data and form.recipient.data.strip():
             audit.record(audit.Action.DISCLOSED, audit.RecordKind.FAMILY_EXPORT, family.id,
                          family_id=family.id, recipient=form.recipient.data,
                          purpose=form.purpose.data)
+        export_id = export.id  # read before the commit (a read after it begins a transaction)
         db.session.commit()
         current_app.logger.info("family export family_id=%s user_id=%s", family_id,
                                 current_user.id)
-        response = send_file(fh, mimetype="application/zip", as_attachment=True,
-                             download_name=f"family-records-{family_id}.zip",
-                             conditional=False, etag=False, max_age=0)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        tasks.build_family_export(export_id)  # the worker builds it
+        return redirect(url_for(".export_page", family_id=family_id, export_id=export_id))
     return render_template("rights/export.html", family=family, form=form), (
         400 if form.errors else 200)
+
+
+def _export_or_404(family_id: int, export_id: int) -> tuple[Family, FamilyExport]:
+    family = access.get_or_404(Family, family_id)
+    return family, access.get_or_404(FamilyExport, export_id, family_id=family.id)
+
+
+@bp.get("/families/<int:family_id>/exports/<int:export_id>")
+@access.require("edit_families")
+def export_page(family_id: int, export_id: int):
+    """How far the export has got; the download once it is ready."""
+    family, export = _export_or_404(family_id, export_id)
+    return render_template("rights/export_status.html", family=family, export=export,
+                           status=status_of(export))
+
+
+@bp.get("/families/<int:family_id>/exports/<int:export_id>/status")
+@access.require("edit_families")
+def export_status(family_id: int, export_id: int):
+    """Build progress as JSON, polled by the export page."""
+    return jsonify(status_of(_export_or_404(family_id, export_id)[1]))
+
+
+@bp.get("/families/<int:family_id>/exports/<int:export_id>/download")
+@access.require("edit_families")
+@fresh_required
+def export_download(family_id: int, export_id: int):
+    """The export's ZIP (each download is recorded; needs a fresh sign-in)."""
+    family, export = _export_or_404(family_id, export_id)
+    status = status_of(export)
+    if status["status"] == "expired":
+        abort(410)
+    if not status["ready"]:  # not built (yet): the page says how far it has got
+        return redirect(url_for(".export_page", family_id=family_id, export_id=export_id))
+    path = storage.path_for(export.storage_key)
+    if not path.exists():
+        abort(410)
+    audit.record(audit.Action.DOWNLOADED, audit.RecordKind.FAMILY_EXPORT, family.id,
+                 family_id=family.id)
+    db.session.commit()
+    return web.attachment(path, f"family-records-{family_id}.zip", "application/zip")
 
 
 @bp.route("/families/<int:family_id>/destroy", methods=["GET", "POST"])

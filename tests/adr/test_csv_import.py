@@ -8,10 +8,11 @@ import io
 import pytest
 from helpers import post_form
 
-from facilitator.adr.csv_io import ImportRefused, export_csv, import_cases, protect, unprotect
+from facilitator.adr.csv_io import ImportRefused, export_csv, import_cases
 from facilitator.adr.models import AdrCase
 from facilitator.adr.rules import COLUMNS
 from facilitator.extensions import db
+from facilitator.web import protect, unprotect
 
 
 def csv_text(*rows: dict, header=COLUMNS) -> str:

@@ -66,3 +66,4 @@ def full_family(app):
         return family
 
     return factory
+

@@ -46,7 +46,7 @@ from facilitator.plans.models import (
     PlanActivity,
     ProgressEntry,
 )
-from facilitator.rights.models import DestructionCertificate
+from facilitator.rights.models import DestructionCertificate, FamilyExport
 
 ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST)
 #: Text columns that get the canary (never vocabulary columns such as status or kind).
@@ -157,7 +157,8 @@ def _load(key: str) -> Org:
                             domains=f"{key}.example", enabled=True)
     identity = OidcIdentity(user_id=users[Role.ADMIN].id, organization_id=org.id,
                             issuer=provider.issuer, subject=f"sub-{key}")
-    db.session.add_all([org_item, closure, certificate, provider, identity])
+    export = FamilyExport(organization_id=org.id, family_id=_first(Contact, org.id).family_id)
+    db.session.add_all([org_item, closure, certificate, provider, identity, export])
     db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
@@ -168,7 +169,7 @@ def _load(key: str) -> Org:
         "event": _first(TimelineEvent, org.id), "decision": _first(ManualDecision, org.id),
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
-        "pairing": _pairing(meeting),
+        "pairing": _pairing(meeting), "export": export,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -210,7 +211,7 @@ def _args(rule, o: Org) -> dict:
         put(item_id=ids["org_item"].id)
     for arg, key in (("contact_id", "contact"), ("tip_id", "tip"), ("doc_id", "document"),
                      ("packet_id", "packet"), ("event_id", "event"),
-                     ("decision_id", "decision")):
+                     ("decision_id", "decision"), ("export_id", "export")):
         if arg in names:
             put(**{arg: ids[key].id, "family_id": ids[key].family_id})
     for arg, key in (("target_id", "plan:targets"), ("activity_id", "plan:activities")):

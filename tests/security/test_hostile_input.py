@@ -24,10 +24,10 @@ from security import payloads as P
 from security.crawl import Field, Form, crawl
 
 from facilitator import demo
-from facilitator.adr.csv_io import DANGEROUS_START
 from facilitator.adr.rules import COLUMNS
 from facilitator.auth.models import User
 from facilitator.extensions import db
+from facilitator.web import DANGEROUS_START
 
 #: Crawled in this order; the first user to reach a form is the one who sweeps it.
 USERS = ("facilitator@riverside.example", "advocate@familyvoices.example",

@@ -15,13 +15,14 @@ from helpers import csrf_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.adr.csv_io import ImportRefused, export_csv, import_cases, protect
+from facilitator.adr.csv_io import ImportRefused, export_csv, import_cases
 from facilitator.adr.rules import COLUMNS, parse_date
 from facilitator.content import ContentError, load_content
 from facilitator.db import utcnow
 from facilitator.extensions import db
 from facilitator.families.models import Family
 from facilitator.meetings.services import create_meeting
+from facilitator.web import protect
 
 CHECKLISTS = pathlib.Path(__file__).resolve().parents[2] / "checklists"
 FIXTURES = settings(max_examples=60, deadline=None, database=None,

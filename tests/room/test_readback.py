@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import docx
@@ -109,8 +110,13 @@ def test_the_family_export_holds_the_snapshot_and_the_versions(client, signed_in
     _read_back_everything(client, meeting)
     post_form(client, f"/meetings/{meeting.id}/summary/final", {})
     post_form(client, f"/meetings/{meeting.id}/display/clear", {})
-    response = post_form(client, f"/families/{meeting.family_id}/export", {},
-                         token_from="/account")
+    asked = post_form(client, f"/families/{meeting.family_id}/export", {},
+                      token_from="/account")
+    assert asked.status_code == 302  # the export is built by a queue task (run at once here)
+    page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="([^"]+/download)"', page)
+    assert link, page[:2000]
+    response = client.get(link.group(1))
     zf = zipfile.ZipFile(io.BytesIO(response.get_data()))
     response.close()
     name = next(n for n in zf.namelist() if n.endswith("/meeting.json"))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import services
+from ..adr.demo import PILOT_SCHOOLS
+from ..adr.models import school_year_label, school_year_of
+from . import evidence, measured, services
 
 
 def load(ctx) -> None:
@@ -84,6 +86,7 @@ def load(ctx) -> None:
     services.save_target(
         plan, None, "By March 1, 2026, a facilitator is on call for every requested meeting.",
         date(2026, 3, 1), "Requests and how many were met", "Facilitation request log")
+    _measured_target(org, plan, admin)
 
     activities = [
         ("Form the pilot team and agree on the shared agenda template", "Meeting time",
@@ -122,3 +125,29 @@ def load(ctx) -> None:
                           "Observations moved from one to two per school each month.",
                           reason="One a month was too few to see a change by spring.",
                           author=admin)
+
+
+def _measured_target(org, plan, admin) -> None:
+    """The pilot group, a target bound to the pilot's facilitated IEP agreement rate (the
+    rest of the district beside it), a figure typed by hand for the training target, and
+    the progress page shared with the district's analysts."""
+    group = evidence.create_group(org.id, "Pilot schools", list(PILOT_SCHOOLS))
+    current = school_year_of(date.today())
+    base_year = current - 1
+    baseline = measured.check_binding(
+        org.id, measure="fiep_full_rate", scope="group", group_id=group.id, schools=[],
+        baseline_year=base_year, target_value=0.0, by_when=date(current + 1, 6, 30))
+    goal = float(min(round(baseline.baseline.value) + 10, 95))
+    binding = measured.check_binding(
+        org.id, measure="fiep_full_rate", scope="group", group_id=group.id, schools=[],
+        baseline_year=base_year, target_value=goal, by_when=date(current + 1, 6, 30))
+    target = services.save_target(
+        plan, None, f"By June 30, {current + 1}, at least {goal:g}% of facilitated IEP meetings "
+        f"in the pilot schools end in full agreement ({school_year_label(base_year)}: "
+        f"{baseline.baseline.display}%).", binding.by_when,
+        "The facilitated IEP agreement rate in the pilot schools, beside the other schools",
+        "District dispute-resolution records (measured by the app)")
+    measured.apply_binding(target, binding)
+    evidence.add_reading(plan.targets[0], date(2026, 11, 30), "11 of 24 observed meetings "
+                         "(46%)", "Observation rubric, November sample", admin)
+    plan.progress_shared = True

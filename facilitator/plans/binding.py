@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import access
 from ..adr.models import parse_school_year, school_year_label
+from ..extensions import db
 from . import evidence, measured
 from .measured_forms import RemoveForm, SnapshotForm
 from .measured_models import SchoolGroup
@@ -16,11 +17,16 @@ from .models import CapacityAssessment, PerformanceTarget
 
 
 def chosen_scope(org_id: int, group_id: str, schools: list[str]):
-    """(schools or None, label, group) from a form's or a query's group and schools."""
-    if group_id:
-        group = access.get_or_404(SchoolGroup, group_id, org_id=org_id)
+    """(schools or None, label, group) from a form's or a query's group and schools; a
+    group that is not one of the organization's is ignored (all schools)."""
+    group = None
+    if group_id and group_id.isdigit() and len(group_id) < 10:
+        group = db.session.execute(access.scoped(SchoolGroup, org_id).where(
+            SchoolGroup.id == int(group_id))).scalar_one_or_none()
+    if group is not None:
         return group.school_names, measured.scope_label(None, group), group
-    chosen = tuple(dict.fromkeys(s for s in schools if s)) or None
+    known = set(measured.org_schools(org_id))
+    chosen = tuple(dict.fromkeys(s for s in schools if s in known)) or None
     return chosen, measured.scope_label(chosen), None
 
 

@@ -11,23 +11,16 @@ from datetime import date
 
 from .. import measures
 from ..adr import dashboard as dash
-from ..adr.models import AdrCase, school_year_label
+from ..adr.models import school_year_label
 from ..auth.models import User
 from ..db import utcnow
 from ..extensions import db
-from .measured import BindingError, scope_label
+from .measured import BindingError, org_schools, scope_label
 from .measured_models import EvidenceSnapshot, SchoolGroup, SchoolGroupMember, TargetReading
 from .models import CapacityAssessment, PerformanceTarget
 
 #: How many school years the evidence shows by default (ending with the newest).
 EVIDENCE_YEARS = 3
-
-
-def org_schools(org_id: int) -> list[str]:
-    """The schools the organization's cases name, alphabetically."""
-    return list(db.session.execute(
-        db.select(AdrCase.school).where(AdrCase.organization_id == org_id, AdrCase.school != "")
-        .group_by(AdrCase.school).order_by(AdrCase.school).limit(500)).scalars())
 
 
 def org_years(org_id: int) -> list[int]:
@@ -45,6 +38,9 @@ def org_groups(org_id: int) -> list[SchoolGroup]:
 def create_group(org_id: int, name: str, schools: list[str]) -> SchoolGroup:
     """A named group of schools; refuses an empty group or a name already used."""
     name = name.strip()
+    known = set(org_schools(org_id))
+    if any(s not in known for s in schools):
+        raise BindingError("schools", "Choose schools from the list.")
     chosen = sorted(dict.fromkeys(s for s in schools if s))
     if not chosen:
         raise BindingError("schools", "Choose at least one school for the group.")

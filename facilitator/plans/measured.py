@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .. import measures
-from ..adr.models import school_year_label, school_year_of
+from ..adr.models import AdrCase, school_year_label, school_year_of
 from ..db import utcnow
 from ..documents.capacity import MeasuredData
 from ..extensions import db
@@ -31,6 +31,13 @@ class BindingError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+def org_schools(org_id: int) -> list[str]:
+    """The schools the organization's cases name, alphabetically."""
+    return list(db.session.execute(
+        db.select(AdrCase.school).where(AdrCase.organization_id == org_id, AdrCase.school != "")
+        .group_by(AdrCase.school).order_by(AdrCase.school).limit(500)).scalars())
 
 
 def year_end(year: int) -> date:
@@ -80,6 +87,9 @@ def check_binding(org_id: int, *, measure: str, scope: str, group_id: int | None
                                                "Add schools to it, or choose another scope.")
     elif scope == "schools":
         chosen = tuple(dict.fromkeys(s for s in schools if s))
+        known = set(org_schools(org_id))
+        if any(s not in known for s in chosen):
+            raise BindingError("schools", "Choose schools from the list.")
         if not chosen:
             raise BindingError("schools", "Choose at least one school, or measure every "
                                           "school.")

@@ -44,7 +44,9 @@ def snapshot_add(assessment_id: int):
     assessment = access.get_or_404(CapacityAssessment, assessment_id)
     form = SnapshotForm()
     back = url_for("plans.assessment_step", assessment_id=assessment.id, step=1)
-    if not form.validate_on_submit() or measures.get(form.measure.data) is None:
+    if not form.validate_on_submit() or measures.get(form.measure.data) is None or (
+            form.group.data and chosen_scope(assessment.organization_id, form.group.data,
+                                             [])[2] is None):
         flash("That figure could not be attached. Choose it again from the table.", "error")
         return redirect(back)
     schools, label, _ = chosen_scope(assessment.organization_id, form.group.data or "",

@@ -27,10 +27,11 @@ def _pilot_year(org_id: int, today: date, current: int) -> None:
     for i in range(40):
         pilot = i % 2 == 0
         received = start + timedelta(days=span * i // 40)
+        held = min(received + timedelta(days=8 + i % 15), today)
         services.save_case(org_id, {
             "case_ref": f"RV-PILOT-{i:03d}", "process": Process.FACILITATED_IEP.value,
-            "status": "held", "received_on": received, "held_on": received,
-            "closed_on": received, "agreement": "full" if pilot else "none",
+            "status": "held", "received_on": received, "held_on": held,
+            "closed_on": held, "agreement": "full" if pilot else "none",
             "school": PILOT_SCHOOLS[i % 3] if pilot else others[i % len(others)],
             "student_ref": f"SP{i:05d}"})
 

@@ -191,7 +191,7 @@ def _target_progress(doc, t: TargetData) -> None:
         for label, value in m.facts:
             c.labelled(doc, label, value)
         c.labelled(doc, "Measured", c.fmt_datetime(m.measured_at) +
-                   " from the organization's dispute-resolution cases")
+                   " UTC, from the organization's dispute-resolution cases")
         widths = [1.1] + [(c.usable_width(doc) - 1.1) / max(len(m.headers) - 1, 1)] * (
             len(m.headers) - 1)
         c.add_table(doc, m.headers, m.rows, widths, font_size=9)

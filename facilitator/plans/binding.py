@@ -4,11 +4,13 @@ evidence over the years and schools chosen in the query string."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import request
 from wtforms.fields.choices import SelectChoice
 
 from .. import access
-from ..adr.models import parse_school_year, school_year_label
+from ..adr.models import parse_school_year, school_year_label, school_year_of
 from ..extensions import db
 from . import evidence, measured
 from .measured_forms import RemoveForm, SnapshotForm
@@ -68,6 +70,7 @@ def evidence_context(assessment: CapacityAssessment) -> dict:
     schools, label, group = chosen_scope(org, request.args.get("group", ""),
                                          request.args.getlist("school"))
     return {"ev_years": sorted(picked), "ev_all_years": all_years,
+            "ev_current": school_year_of(date.today()),
             "ev_rows": evidence.evidence(org, picked, schools) if picked else [],
             "ev_schools": evidence.org_schools(org), "ev_groups": evidence.org_groups(org),
             "ev_chosen": schools or (), "ev_group": group, "ev_label": label,

@@ -24,10 +24,10 @@ def load(ctx) -> None:
         "The district's six middle and high schools", owner=admin)
     answers = {
         1: ("Families and school teams mostly work well together in elementary schools, but "
-            "at Riverside Middle and Lincoln High disagreements over reading and behaviour "
+            "at the two middle schools and Riverside High disagreements over reading and behaviour "
             "supports often reach a state complaint before anyone sits down together.\n"
             "Case managers say they have had no training in running a hard conversation.",
-            "State complaint log 2023-26 (14 complaints, 9 from two schools); indicator 8 "
+            "State complaint log 2023-26 (14 complaints, 9 from three schools); indicator 8 "
             "parent survey 2025 (61% agree the school helps them take part)"),
         2: ("The complaint numbers are solid; the survey has a low response rate from Spanish-"
             "speaking families, so it may overstate satisfaction. Two schools with few "
@@ -46,8 +46,8 @@ def load(ctx) -> None:
             "agenda template, and two trained facilitators on call. The parent centre has "
             "offered to co-present to families.",
             "Budget worksheet; parent centre letter of support"),
-        6: ("Start with a pilot at Riverside Middle and Lincoln High in 2026-27, measure, "
-            "then extend to all schools.",
+        6: ("Start with a pilot at Cedar Hills Middle, North Ridge Middle and Riverside High "
+            "in 2026-27, measure, then extend to all schools.",
             ""),
     }
     for step, (answer, sources) in answers.items():
@@ -59,8 +59,8 @@ def load(ctx) -> None:
         "a": "Team members listen for understanding, share relevant information before the "
              "meeting, raise and resolve disagreements as they come up, and reach decisions "
              "by consensus.",
-        "b": "Case managers, school psychologists and administrators at Riverside Middle and "
-             "Lincoln High; the district's two facilitators.",
+        "b": "Case managers, school psychologists and administrators at the three pilot "
+             "schools; the district's two facilitators.",
         "c": "Why early resolution helps everyone; how our own views shape a conflict; "
              "interest-based questions; reflective listening; keeping a meeting on track.",
         "d": "Short online modules with reflection questions, a one-day in-person session with "
@@ -70,7 +70,7 @@ def load(ctx) -> None:
              "days and tracks the data.",
         "f": "Better relationships between families and staff, stronger IEPs, and fewer "
              "disagreements that end in state complaints or due process.",
-        "g": "Nine of the last fourteen state complaints came from these two schools, and "
+        "g": "Nine of the last fourteen state complaints came from these three schools, and "
              "families there tell us they do not feel heard.",
     })
     services.save_target(

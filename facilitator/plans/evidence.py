@@ -83,7 +83,7 @@ def trend_text(m: measures.Measure, readings: list[measures.Reading]) -> str:
         return "Not enough years to show a trend."
     first, last = known[0], known[-1]
     change = round(last.value - first.value, 2)
-    unit = " points" if m.unit == "%" else " days"
+    unit = " points" if m.unit == "%" else " day" if abs(change) == 1 else " days"
     if change == 0:
         return f"No change from {first.year_label} to {last.year_label}."
     better = (change > 0) == m.higher_is_better

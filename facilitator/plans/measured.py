@@ -173,6 +173,8 @@ class TargetProgress:
     measured_at: datetime
     points: list[Point] = field(default_factory=list)
     comparison_label: str = ""
+    #: A short name for column headings and the chart's legend.
+    short_label: str = "All schools"
 
     @property
     def latest(self) -> Point | None:
@@ -228,7 +230,10 @@ def target_progress(target: PerformanceTarget, today: date | None = None,
     label = scope_label(schools, target.school_group)
     progress = TargetProgress(target, m, label, now or utcnow(),
                               comparison_label="Rest of the organization"
-                              if schools is not None else "")
+                              if schools is not None else "",
+                              short_label=target.school_group.name if target.school_group
+                              else "All schools" if schools is None
+                              else schools[0] if len(schools) == 1 else "Chosen schools")
     last = min(school_year_of(target.by_when), school_year_of(today))
     years = tuple(range(target.baseline_year, last + 1))
     if not years:
@@ -267,7 +272,7 @@ def plan_progress(plan, today: date | None = None) -> list[TargetProgress]:
 
 def progress_table(p: TargetProgress) -> tuple[list[str], list[list[str]]]:
     """The per-year table the page, the Word plan and the CSV share (headers, rows)."""
-    headers = ["School year", "Measured" if not p.comparison_label else p.scope_label,
+    headers = ["School year", p.short_label,
                "Counted", "On-track line", "Status", "Gap to target"]
     if p.comparison_label:
         headers += [p.comparison_label, "Status there"]

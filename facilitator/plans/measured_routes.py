@@ -127,7 +127,7 @@ def chart_data(progress: list[measured.TargetProgress]) -> list[dict]:
     the straight line to the target (None where nothing was measured)."""
     return [{"id": f"target-chart-{p.target.id}", "unit": p.measure.unit,
              "years": [pt.label for pt in p.points],
-             "series": {p.scope_label: [pt.reading.value for pt in p.points],
+             "series": {p.short_label: [pt.reading.value for pt in p.points],
                         **({p.comparison_label: [pt.rest.value if pt.rest else None
                                                  for pt in p.points]}
                            if p.comparison_label else {}),

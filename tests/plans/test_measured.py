@@ -221,3 +221,15 @@ def test_groups_refuse_empty_and_in_use(app, client, signed_in):
     assert "change their scope first" in response.get_data(as_text=True)
     assert evidence.org_groups(user.organization_id)
     assert csrf_token(client, page)
+
+
+def test_the_dashboard_shows_the_rate_a_target_is_bound_to(app, client, signed_in):
+    user = signed_in("analyst")
+    seed(user.organization)
+    page = client.get("/adr/dashboard?year=2024-25&school=Oak").get_data(as_text=True)
+    assert "Agreement rate: 57.14% full, 71.43% full or partial" in page
+    assert "75.00 full, 75.00 full or partial" in page
+    listing = client.get("/adr/cases?process=facilitated_iep&status=held&year=2024-25"
+                         "&school=Oak&school=Pine").get_data(as_text=True)
+    assert "Cases of these schools: Oak, Pine" in listing
+    assert listing.count("<tr") == 1 + 6  # header + Oak's 4 and Pine's 2

@@ -300,7 +300,7 @@ def _target_form(plan_id: int, target_id: int | None):
 def _target_page(form, plan: ActionPlan, target: PerformanceTarget | None):
     return render_template("plans/target_form.html", form=form, plan=plan,
                            title="Change the target" if target else "Add a performance target",
-                           intro=content.TARGETS_QUESTION + ".")
+                           submit="Save target", intro=content.TARGETS_QUESTION + ".")
 
 
 @bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"])

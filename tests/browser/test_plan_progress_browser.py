@@ -60,3 +60,30 @@ def test_step_one_figures_and_a_snapshot(page, live_server, browser_sign_in, app
     assert "Facilitated IEP agreement rate (full agreement)" in snapshots
     assert "Pilot schools" in snapshots and "measured" in snapshots
     assert_no_axe_violations(page)
+
+
+def test_binding_a_target_in_the_form(page, live_server, browser_sign_in, app):
+    load_demo()
+    db.session.commit()
+    plan = db.session.execute(db.select(ActionPlan)).scalar_one()
+    browser_sign_in(page, "facilitator@riverside.example", DEMO_PASSWORD)
+    page.goto(live_server.url + f"/plans/{plan.id}/targets/new")
+    page.get_by_label("Performance target").fill("Fewer escalations after facilitation.")
+    page.get_by_label("By when").fill("2020-06-30")
+    page.get_by_label("Measured by").select_option(label="Escalation within 12 months of a "
+                                                         "facilitated IEP")
+    page.get_by_label("The schools chosen below").check()
+    page.get_by_label("Schools", exact=True).select_option(["Harbor View Academy"])
+    years = page.get_by_label("Baseline school year").locator("option").all_inner_texts()
+    page.get_by_label("Baseline school year").select_option(years[2])
+    page.get_by_label("Target value").fill("5")
+    page.get_by_role("button", name="Save target").click()
+    assert "is not after the baseline" in page.locator(".error-summary").inner_text()
+    assert_no_axe_violations(page)
+    page.screenshot(path=f"{SHOTS}/plans-target-bound-error.png", full_page=True)
+    page.get_by_label("By when").fill(f"{int(years[2][:4]) + 3}-06-30")
+    page.get_by_role("button", name="Save target").click()
+    page.wait_for_url(f"**/plans/{plan.id}#targets")
+    assert "Measured by: Escalation within 12 months" in page.locator("#targets").inner_text()
+    db.session.commit()  # a new transaction sees what the server wrote
+    assert len(plan.targets) == 5 and plan.targets[-1].scope_schools == "Harbor View Academy"

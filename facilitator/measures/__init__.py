@@ -59,7 +59,9 @@ class Measure:
     label: str
     unit: str  #: "%" or "days"
     higher_is_better: bool
-    compute: Callable[[int, Scope], dict[int, Reading]] = field(repr=False)
+    #: (org_id, scope, cache) -> {year: Reading}; ``cache`` lets measures that read the
+    #: same grouped query over the same scope share one run of it.
+    compute: Callable[[int, Scope, dict], dict[int, Reading]] = field(repr=False)
     #: The case list filter that shows the cases behind the figure ({} when none).
     cases_filter: dict = field(default_factory=dict)
     #: False when the figure cannot be split by school (anonymous survey answers).
@@ -98,8 +100,11 @@ def _number(text: str) -> float | None:
 def _rate(rate_key: str, num: Callable[[dict], int], den: str):
     """A measure over the dashboard's per-year figures (``adr.dashboard.scope_figures``)."""
 
-    def compute(org_id: int, scope: Scope) -> dict[int, Reading]:
-        per_year = dash.scope_figures(org_id, scope.years, scope.schools, scope.exclude)
+    def compute(org_id: int, scope: Scope, cache: dict) -> dict[int, Reading]:
+        key = ("figures", org_id, scope)
+        if key not in cache:
+            cache[key] = dash.scope_figures(org_id, scope.years, scope.schools, scope.exclude)
+        per_year = cache[key]
         out = {}
         for year in scope.years:
             row = per_year.get(year)
@@ -114,8 +119,11 @@ def _rate(rate_key: str, num: Callable[[dict], int], den: str):
 
 
 def _median(process: str):
-    def compute(org_id: int, scope: Scope) -> dict[int, Reading]:
-        per_year = dash.scope_medians(org_id, scope.years, scope.schools, scope.exclude)
+    def compute(org_id: int, scope: Scope, cache: dict) -> dict[int, Reading]:
+        key = ("medians", org_id, scope)
+        if key not in cache:
+            cache[key] = dash.scope_medians(org_id, scope.years, scope.schools, scope.exclude)
+        per_year = cache[key]
         out = {}
         for year in scope.years:
             m = per_year[year][process]
@@ -128,8 +136,12 @@ def _median(process: str):
 
 
 def _survey(process: str, answer: str):
-    def compute(org_id: int, scope: Scope) -> dict[int, Reading]:
-        rows = {(r["school_year"], r["process"]): r for r in dash.survey_results(org_id)}
+    def compute(org_id: int, scope: Scope, cache: dict) -> dict[int, Reading]:
+        key = ("survey", org_id)
+        if key not in cache:
+            cache[key] = {(r["school_year"], r["process"]): r
+                          for r in dash.survey_results(org_id)}
+        rows = cache[key]
         out = {}
         for year in scope.years:
             r = rows.get((year, process))
@@ -181,10 +193,11 @@ def choices() -> list[tuple[str, str]]:
 
 def measure(org_id: int, key: str, scope: Scope) -> dict[int, Reading]:
     """school year -> Reading of measure ``key`` over ``scope``."""
-    return MEASURES[key].compute(org_id, scope)
+    return MEASURES[key].compute(org_id, scope, {})
 
 
 def measure_all(org_id: int, scope: Scope,
                 keys: Iterable[str] | None = None) -> dict[str, dict[int, Reading]]:
-    """Every (or the given) measure over one scope."""
-    return {k: MEASURES[k].compute(org_id, scope) for k in (keys or MEASURES)}
+    """Every (or the given) measure over one scope; each grouped query runs once."""
+    cache: dict = {}
+    return {k: MEASURES[k].compute(org_id, scope, cache) for k in (keys or MEASURES)}

@@ -233,3 +233,24 @@ def test_the_dashboard_shows_the_rate_a_target_is_bound_to(app, client, signed_i
                          "&school=Oak&school=Pine").get_data(as_text=True)
     assert "Cases of these schools: Oak, Pine" in listing
     assert listing.count("<tr") == 1 + 6  # header + Oak's 4 and Pine's 2
+
+
+def test_step_one_runs_each_grouped_query_once(app, make_org):
+    from sqlalchemy import event
+
+    org = make_org()
+    seed(org)
+    org_id = org.id
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        rows = evidence.evidence(org_id, [2023, 2024], None)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(rows) == 9  # every measure, survey ones too for all schools
+    reads = [s for s in statements if "adr_" in s]
+    assert len(reads) == 4  # figures, two day histograms, survey answers

@@ -30,7 +30,11 @@ def measure_labels():
         m = measures.get(key)
         return m.label if m else key
 
-    return {"measure_label": measure_label}
+    def measure_format(key: str, value: float | None) -> str:
+        m = measures.get(key)
+        return m.format(value) if m else str(value)
+
+    return {"measure_label": measure_label, "measure_format": measure_format}
 
 
 def _may_read_progress(plan: ActionPlan) -> bool:

@@ -20,7 +20,7 @@ def test_progress_page_read_by_an_analyst(page, live_server, browser_sign_in, ap
     plan = db.session.execute(db.select(ActionPlan)).scalar_one()
     browser_sign_in(page, "analyst@riverside.example", DEMO_PASSWORD)
     page.goto(live_server.url + f"/plans/{plan.id}")
-    page.get_by_role("link", name="Measured progress").click()
+    page.get_by_role("link", name="Measured progress", exact=True).click()
     page.wait_for_url(f"**/plans/{plan.id}/progress")
     bound = plan.targets[3]
     canvas = page.locator(f"#target-chart-{bound.id}")

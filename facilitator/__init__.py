@@ -21,7 +21,7 @@ BLUEPRINTS = (
     "facilitator.families.routes:bp",
     "facilitator.meetings:blueprint",
     "facilitator.adr:blueprint",
-    "facilitator.plans.routes:bp",
+    "facilitator.plans:blueprint",
     "facilitator.packets:blueprint",
     "facilitator.audit.routes:bp",
     "facilitator.rights.routes:bp",

@@ -77,61 +77,95 @@ def _rates(row: dict) -> dict:
     row["med_rate"] = percent(row["med_agreements"], row["med_held"])
     row["settlement_rate"] = percent(row["settlements"], row["resolution_meetings"])
     row["fiep_full_rate"] = percent(row["fiep_full"], row["fiep_held"])
+    row["fiep_agreement_rate"] = percent(row["fiep_full"] + row["fiep_partial"],
+                                         row["fiep_held"])
     row["escalation_rate"] = percent(row.get("escalated", 0), row.get("fiep_with_student", 0))
     return row
 
 
-def _school_groups(org_id: int, year: int) -> list:
+def _where_scope(stmt, c, years, schools, exclude: bool):
+    """Limit a statement over case alias ``c`` to school years and schools (or, with
+    ``exclude``, to every school but those): the one definition of a scope."""
+    if years is not None:
+        years = list(years)
+        stmt = stmt.where(c.school_year == years[0] if len(years) == 1
+                          else c.school_year.in_(years))
+    if schools is not None:
+        schools = list(schools)
+        stmt = stmt.where(c.school.not_in(schools) if exclude else c.school.in_(schools))
+    return stmt
+
+
+def _groups(org_id: int, years=None, schools=None, exclude: bool = False) -> list:
+    """The grouped rows every dashboard figure is folded from: one GROUP BY over
+    ix_adr_cases_school (year, school, process, status, agreement, settlement)."""
     c = aliased(AdrCase, name="c")
-    keys = [c.school, c.process, c.status, c.agreement, c.settlement]
+    keys = [c.school_year, c.school, c.process, c.status, c.agreement, c.settlement]
     stmt = (select(*keys, func.count().label("n"), _rm_sum(c).label("n_rm"),
                    func.sum(case((c.escalated.is_(True), 1), else_=0)).label("n_esc"),
                    func.sum(case((c.student_ref != "", 1), else_=0)).label("n_student"))
-            .where(c.organization_id == org_id, c.school_year == year).group_by(*keys))
-    return db.session.execute(stmt).all()
+            .where(c.organization_id == org_id).group_by(*keys))
+    return db.session.execute(_where_scope(stmt, c, years, schools, exclude)).all()
 
 
-def _histograms(org_id: int, year: int, column: str, school: str | None) -> dict:
-    """process -> {days: count} for days_to_held or days_to_closed (one school or all)."""
+def figures_by(groups: Iterable, key: str) -> dict:
+    """key -> counts, escalation and rates, from grouped rows. Pure."""
+    out = fold(groups, key)
+    escalation: dict = defaultdict(lambda: [0, 0])
+    for g in groups:
+        if g.process == Process.FACILITATED_IEP and g.status == "held":
+            escalation[getattr(g, key)][0] += int(g.n_student or 0)
+            escalation[getattr(g, key)][1] += int(g.n_esc or 0)
+    for k, row in out.items():
+        row["fiep_with_student"], row["escalated"] = escalation[k]
+        _rates(row)
+    return out
+
+
+def scope_figures(org_id: int, years, schools=None, exclude: bool = False) -> dict:
+    """school year -> the dashboard's figures for those schools (all when None; every
+    school but those with ``exclude``): what capacity plans measure themselves with."""
+    return figures_by(_groups(org_id, years, schools, exclude), "school_year")
+
+
+def _histograms(org_id: int, years, column: str, schools=None, exclude: bool = False) -> dict:
+    """(year, process) -> {days: count} for days_to_held or days_to_closed."""
     c = aliased(AdrCase, name="c")
     days = getattr(c, column)
-    stmt = (select(c.process, days, func.count())
-            .where(c.organization_id == org_id, c.school_year == year, days.is_not(None))
-            .group_by(c.process, days))
-    if school is not None:
-        stmt = stmt.where(c.school == school)
+    stmt = (select(c.school_year, c.process, days, func.count())
+            .where(c.organization_id == org_id, days.is_not(None))
+            .group_by(c.school_year, c.process, days))
     out: dict = defaultdict(dict)
-    for process, value, n in db.session.execute(stmt):
-        out[process][value] = n
+    for year, process, value, n in db.session.execute(
+            _where_scope(stmt, c, years, schools, exclude)):
+        out[(year, process)][value] = n
     return out
+
+
+def scope_medians(org_id: int, years, schools=None, exclude: bool = False) -> dict:
+    """school year -> process -> {"held", "closed", "n_held"}: median days in a scope."""
+    years = list(years)
+    held = _histograms(org_id, years, "days_to_held", schools, exclude)
+    closed = _histograms(org_id, years, "days_to_closed", schools, exclude)
+    return {y: {p: {"held": median_of(held.get((y, p), {})),
+                    "closed": median_of(closed.get((y, p), {})),
+                    "n_held": sum(held.get((y, p), {}).values())}
+                for p in PROCESS_ORDER} for y in years}
 
 
 def medians(org_id: int, year: int, school: str | None = None) -> list[dict]:
     """Median days from received to held and to closed, per process (one school or all)."""
-    held = _histograms(org_id, year, "days_to_held", school)
-    closed = _histograms(org_id, year, "days_to_closed", school)
-    return [{"process": p, "held": median_of(held.get(p, {})),
-             "closed": median_of(closed.get(p, {}))} for p in PROCESS_ORDER]
+    per = scope_medians(org_id, [year], None if school is None else [school])[year]
+    return [{"process": p, "held": per[p]["held"], "closed": per[p]["closed"]}
+            for p in PROCESS_ORDER]
 
 
 def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     """Totals and per-school rows for one school year; medians for all or one school."""
-    groups = _school_groups(org_id, year)
-    per_school = fold(groups, "school")
-    escalation: dict = defaultdict(lambda: [0, 0])
-    for g in groups:
-        if g.process == Process.FACILITATED_IEP and g.status == "held":
-            escalation[g.school][0] += int(g.n_student or 0)
-            escalation[g.school][1] += int(g.n_esc or 0)
-    schools = []
-    for name in sorted(per_school):
-        row = per_school[name] | {"school": name}
-        row["fiep_with_student"], row["escalated"] = escalation[name]
-        schools.append(_rates(row))
-    total: dict = {}
-    if schools:
-        keys = (*COUNT_KEYS, "fiep_with_student", "escalated")
-        total = _rates({k: sum(s[k] for s in schools) for k in keys})
+    groups = _groups(org_id, [year])
+    per_school = figures_by(groups, "school")
+    schools = [per_school[name] | {"school": name} for name in sorted(per_school)]
+    total = figures_by(groups, "school_year").get(year, {})
     if school is not None and school not in per_school:
         school = None
     return {"year": year, "year_label": school_year_label(year), "total": total,
@@ -147,14 +181,9 @@ TREND_YEARS = 5
 def trends(org_id: int, last: int | None = None, span: int = TREND_YEARS) -> list[dict]:
     """One row of counts and rates per school year, oldest first: the ``span`` years
     ending with ``last`` (every year when ``last`` is None)."""
-    c = aliased(AdrCase, name="c")
-    keys = [c.school_year, c.process, c.status, c.agreement, c.settlement]
-    stmt = (select(*keys, func.count().label("n"), _rm_sum(c).label("n_rm"))
-            .where(c.organization_id == org_id).group_by(*keys))
-    if last is not None:
-        stmt = stmt.where(c.school_year.between(last - span + 1, last))
-    per_year = fold(db.session.execute(stmt).all(), "school_year")
-    return [_rates(per_year[y] | {"school_year": y, "year_label": school_year_label(y)})
+    years = None if last is None else range(last - span + 1, last + 1)
+    per_year = scope_figures(org_id, years)
+    return [per_year[y] | {"school_year": y, "year_label": school_year_label(y)}
             for y in sorted(per_year)]
 
 
@@ -171,7 +200,12 @@ def years(org_id: int) -> list[int]:
     return list(range(last, first - 1, -1))
 
 
-def survey_results(org_id: int, min_n: int) -> list[dict]:
+#: Survey groups with fewer answers than this are not shown (the answers could be
+#: traced to a person).
+SURVEY_MIN_N = 5
+
+
+def survey_results(org_id: int, min_n: int = SURVEY_MIN_N) -> list[dict]:
     """Survey answers per process and year; groups with fewer than ``min_n`` are suppressed."""
     from .models import SurveyResponse as R
 
@@ -192,7 +226,8 @@ def survey_results(org_id: int, min_n: int) -> list[dict]:
     for row in db.session.execute(stmt):
         (process, year, n, rc, rc_n, hi, hi_n, nh, nh_n, imp, unch, worse, rel_n,
          yes, again_n) = row
-        item = {"process": process, "year_label": school_year_label(year), "n": n,
+        item = {"process": process, "school_year": year,
+                "year_label": school_year_label(year), "n": n,
                 "suppressed": n < min_n}
         if not item["suppressed"]:
             item.update(
@@ -204,4 +239,5 @@ def survey_results(org_id: int, min_n: int) -> list[dict]:
     return out
 
 
-__all__ = ["fold", "median_of", "year_dashboard", "trends", "years", "survey_results"]
+__all__ = ["fold", "median_of", "year_dashboard", "trends", "years", "survey_results",
+           "scope_figures", "scope_medians", "figures_by"]

@@ -59,7 +59,12 @@ def cases():
         stmt = stmt.where(AdrCase.process == f["process"])
     if f["status"] in STATUS_LABELS:
         stmt = stmt.where(AdrCase.status == f["status"])
-    if f["school"]:
+    # Several ?school= (a capacity plan's group of schools) list the cases of any of them.
+    several = [t for t in (validation.query_text(v) for v in
+                           request.args.getlist("school")[:100]) if t]
+    if len(several) > 1:
+        stmt = stmt.where(AdrCase.school.in_(several))
+    elif f["school"]:
         stmt = stmt.where(AdrCase.school == f["school"])
     if f["year"] and (year := parse_school_year(f["year"])) is not None:
         stmt = stmt.where(AdrCase.school_year == year)
@@ -72,8 +77,9 @@ def cases():
         db.select(AdrCase.school).where(AdrCase.organization_id == org_id(), AdrCase.school != "")
         .group_by(AdrCase.school).order_by(AdrCase.school).limit(500)).scalars().all()
     years = [school_year_label(y) for y in dash.years(org_id())]
+    args = {k: v for k, v in f.items() if v} | ({"school": several} if len(several) > 1 else {})
     return render_template("adr/cases.html", page=page, f=f, schools=schools, years=years,
-                           args={k: v for k, v in f.items() if v})
+                           args=args, several=several if len(several) > 1 else [])
 
 
 def _apply_problems(form: CaseForm, problems) -> None:

@@ -14,7 +14,7 @@ from .models import AdrCase, Process
 from .views import bp, org_id
 
 #: Survey groups smaller than this are not shown (a person could be recognised).
-SURVEY_MIN_N = 5
+SURVEY_MIN_N = dash.SURVEY_MIN_N
 
 
 @bp.post("/cases/<int:case_id>/surveys")

@@ -30,6 +30,8 @@ class AssessmentStepData:
     questions: list[str] = field(default_factory=list)
     answer: str = ""
     data_sources: str = ""
+    #: Figures attached to the answer, each as it was when attached (value and date).
+    snapshots: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +62,20 @@ class TargetData:
     evidence: str = ""
     #: 3b: data sources.
     data_sources: str = ""
+    #: A target bound to one of the app's measures: its figures, measured.
+    measured: MeasuredData | None = None
+    #: A free-text target: figures typed by hand ("date: figure (source)").
+    readings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MeasuredData:
+    """A bound target's progress as measured from the organization's cases."""
+
+    facts: list[tuple[str, str]]  # (label, value): measure, schools, baseline, target, status
+    measured_at: datetime
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +150,9 @@ def build_capacity_assessment(data: CapacityAssessmentData) -> bytes:
         c.text_block(doc, step.answer, missing="Not answered yet.")
         c.heading(doc, "Data sources used", 2)
         c.text_block(doc, step.data_sources, missing="No data sources named yet.")
+        if step.snapshots:
+            c.heading(doc, "Figures attached (as they were when attached)", 2)
+            c.bullets(doc, step.snapshots)
     return c.to_bytes(doc)
 
 
@@ -163,6 +182,22 @@ def missing_parts(data: ActionPlanData) -> list[str]:
     if not data.activities:
         out.append("The Activities Planning Worksheet: at least one activity")
     return out
+
+
+def _target_progress(doc, t: TargetData) -> None:
+    if t.measured is not None:
+        m = t.measured
+        c.heading(doc, "Progress, measured", 3)
+        for label, value in m.facts:
+            c.labelled(doc, label, value)
+        c.labelled(doc, "Measured", c.fmt_datetime(m.measured_at) +
+                   " UTC, from the organization's dispute-resolution cases")
+        widths = [1.1] + [(c.usable_width(doc) - 1.1) / max(len(m.headers) - 1, 1)] * (
+            len(m.headers) - 1)
+        c.add_table(doc, m.headers, m.rows, widths, font_size=9)
+    elif t.readings:
+        c.heading(doc, "Progress, recorded by hand", 3)
+        c.bullets(doc, t.readings)
 
 
 def build_action_plan(data: ActionPlanData) -> bytes:
@@ -204,6 +239,7 @@ def build_action_plan(data: ActionPlanData) -> bytes:
         c.text_block(doc, t.evidence, missing="Not filled in yet.")
         c.heading(doc, f"3b. {data.target_sources_question}", 3)
         c.text_block(doc, t.data_sources, missing="Not filled in yet.")
+        _target_progress(doc, t)
 
     if not data.activities:
         # Nothing to lay out wide: stay on the portrait pages.

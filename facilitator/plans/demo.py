@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import services
+from ..adr.demo import PILOT_SCHOOLS
+from ..adr.models import school_year_label, school_year_of
+from . import evidence, measured, services
 
 
 def load(ctx) -> None:
@@ -22,10 +24,10 @@ def load(ctx) -> None:
         "The district's six middle and high schools", owner=admin)
     answers = {
         1: ("Families and school teams mostly work well together in elementary schools, but "
-            "at Riverside Middle and Lincoln High disagreements over reading and behaviour "
+            "at the two middle schools and Riverside High disagreements over reading and behaviour "
             "supports often reach a state complaint before anyone sits down together.\n"
             "Case managers say they have had no training in running a hard conversation.",
-            "State complaint log 2023-26 (14 complaints, 9 from two schools); indicator 8 "
+            "State complaint log 2023-26 (14 complaints, 9 from three schools); indicator 8 "
             "parent survey 2025 (61% agree the school helps them take part)"),
         2: ("The complaint numbers are solid; the survey has a low response rate from Spanish-"
             "speaking families, so it may overstate satisfaction. Two schools with few "
@@ -44,8 +46,8 @@ def load(ctx) -> None:
             "agenda template, and two trained facilitators on call. The parent centre has "
             "offered to co-present to families.",
             "Budget worksheet; parent centre letter of support"),
-        6: ("Start with a pilot at Riverside Middle and Lincoln High in 2026-27, measure, "
-            "then extend to all schools.",
+        6: ("Start with a pilot at Cedar Hills Middle, North Ridge Middle and Riverside High "
+            "in 2026-27, measure, then extend to all schools.",
             ""),
     }
     for step, (answer, sources) in answers.items():
@@ -57,8 +59,8 @@ def load(ctx) -> None:
         "a": "Team members listen for understanding, share relevant information before the "
              "meeting, raise and resolve disagreements as they come up, and reach decisions "
              "by consensus.",
-        "b": "Case managers, school psychologists and administrators at Riverside Middle and "
-             "Lincoln High; the district's two facilitators.",
+        "b": "Case managers, school psychologists and administrators at the three pilot "
+             "schools; the district's two facilitators.",
         "c": "Why early resolution helps everyone; how our own views shape a conflict; "
              "interest-based questions; reflective listening; keeping a meeting on track.",
         "d": "Short online modules with reflection questions, a one-day in-person session with "
@@ -68,7 +70,7 @@ def load(ctx) -> None:
              "days and tracks the data.",
         "f": "Better relationships between families and staff, stronger IEPs, and fewer "
              "disagreements that end in state complaints or due process.",
-        "g": "Nine of the last fourteen state complaints came from these two schools, and "
+        "g": "Nine of the last fourteen state complaints came from these three schools, and "
              "families there tell us they do not feel heard.",
     })
     services.save_target(
@@ -84,6 +86,7 @@ def load(ctx) -> None:
     services.save_target(
         plan, None, "By March 1, 2026, a facilitator is on call for every requested meeting.",
         date(2026, 3, 1), "Requests and how many were met", "Facilitation request log")
+    _measured_target(org, plan, admin)
 
     activities = [
         ("Form the pilot team and agree on the shared agenda template", "Meeting time",
@@ -122,3 +125,29 @@ def load(ctx) -> None:
                           "Observations moved from one to two per school each month.",
                           reason="One a month was too few to see a change by spring.",
                           author=admin)
+
+
+def _measured_target(org, plan, admin) -> None:
+    """The pilot group, a target bound to the pilot's facilitated IEP agreement rate (the
+    rest of the district beside it), a figure typed by hand for the training target, and
+    the progress page shared with the district's analysts."""
+    group = evidence.create_group(org.id, "Pilot schools", list(PILOT_SCHOOLS))
+    current = school_year_of(date.today())
+    base_year = current - 1
+    baseline = measured.check_binding(
+        org.id, measure="fiep_full_rate", scope="group", group_id=group.id, schools=[],
+        baseline_year=base_year, target_value=0.0, by_when=date(current + 1, 6, 30))
+    goal = float(min(round(baseline.baseline.value) + 10, 95))
+    binding = measured.check_binding(
+        org.id, measure="fiep_full_rate", scope="group", group_id=group.id, schools=[],
+        baseline_year=base_year, target_value=goal, by_when=date(current + 1, 6, 30))
+    target = services.save_target(
+        plan, None, f"By June 30, {current + 1}, at least {goal:g}% of facilitated IEP meetings "
+        f"in the pilot schools end in full agreement ({school_year_label(base_year)}: "
+        f"{baseline.baseline.display}%).", binding.by_when,
+        "The facilitated IEP agreement rate in the pilot schools, beside the other schools",
+        "District dispute-resolution records (measured by the app)")
+    measured.apply_binding(target, binding)
+    evidence.add_reading(plan.targets[0], date(2026, 11, 30), "11 of 24 observed meetings "
+                         "(46%)", "Observation rubric, November sample", admin)
+    plan.progress_shared = True

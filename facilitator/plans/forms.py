@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    DateField,
+    FloatField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from .. import measures
 from ..validation import CheckedForm as FlaskForm
 from .content import (
     DESIRED_RESULTS,
@@ -87,6 +97,24 @@ class TargetForm(FlaskForm):
                              validators=[Optional(), Length(max=LONG)], render_kw={"rows": 3})
     data_sources = TextAreaField(f"3b. {TARGET_SOURCES_QUESTION}",
                                  validators=[Optional(), Length(max=LONG)], render_kw={"rows": 2})
+    # Binding to a measure (checked by plans.measured.check_binding, which marks the field).
+    measure = SelectField(
+        "Measured by", choices=[SelectChoice("", "Nothing the app holds: track progress by hand")]
+        + [SelectChoice(key, label) for key, label in measures.choices()], validate_choice=False,
+        description="Bind the target to one of the organization's own figures, and its "
+                    "progress is measured from the cases.")
+    scope = RadioField("Which schools", default="all", validate_choice=False, choices=[
+        SelectChoice("all", "All schools"),
+        SelectChoice("group", "A named group of schools (for example a pilot)"),
+        SelectChoice("schools", "The schools chosen below")])
+    school_group = SelectField("Group of schools", choices=[], validate_choice=False)
+    schools = SelectMultipleField("Schools", choices=[], validate_choice=False,
+                                  render_kw={"size": 6})
+    baseline_year = SelectField("Baseline school year", choices=[], validate_choice=False,
+                                description="The baseline is computed from that year's cases "
+                                            "when you save, and kept with its date.")
+    target_value = FloatField("Target value", validators=[Optional()],
+                              description="A percent (0-100) or a number of days.")
 
 
 class ActivityForm(FlaskForm):

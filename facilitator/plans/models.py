@@ -5,15 +5,29 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
 from ..vocabulary import Vocabulary
+from .measured_models import EvidenceSnapshot, SchoolGroup, TargetReading
 
 if TYPE_CHECKING:
     from ..auth.models import User
+
+__all__ = ["EvidenceSnapshot", "SchoolGroup", "TargetReading"]
 
 
 class CapacityAssessment(db.Model):
@@ -35,6 +49,8 @@ class CapacityAssessment(db.Model):
     answers: Mapped[list[AssessmentAnswer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan",
         order_by="AssessmentAnswer.step")
+    snapshots: Mapped[list[EvidenceSnapshot]] = relationship(
+        cascade="all, delete-orphan", order_by="(EvidenceSnapshot.step, EvidenceSnapshot.id)")
 
     def answer_for(self, step: int) -> AssessmentAnswer | None:
         return next((a for a in self.answers if a.step == step), None)
@@ -90,6 +106,9 @@ class ActionPlan(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: Changed whenever the plan or anything in it changes.
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The measured progress page may be read by the organization's analysts.
+    progress_shared: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
 
     owner: Mapped[User | None] = relationship("User")
     assessment: Mapped[CapacityAssessment | None] = relationship()
@@ -124,8 +143,42 @@ class PerformanceTarget(db.Model):
     evidence: Mapped[str] = mapped_column(Text, default="")
     #: 3b: which data sources will be used.
     data_sources: Mapped[str] = mapped_column(Text, default="")
+    #: The app's measure the target is bound to (facilitator.measures key); "" = free text,
+    #: tracked by hand with readings.
+    measure: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: Bound targets: the schools measured, one per line ("" with no group = every school).
+    scope_schools: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Bound targets: a named group of schools (a pilot) measured instead of scope_schools.
+    school_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_school_groups.id"), index=True)
+    #: The school year (July-June, by its first calendar year) the baseline was measured in.
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    #: The measured baseline (a percent or a number of days), None when not bound.
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    #: How many cases (or survey answers) the baseline rests on.
+    baseline_count: Mapped[int | None] = mapped_column(Integer)
+    #: When the baseline was computed from the organization's cases.
+    baseline_measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The value the measure should reach by by_when.
+    target_value: Mapped[float | None] = mapped_column(Float)
 
     plan: Mapped[ActionPlan] = relationship(back_populates="targets")
+    school_group: Mapped[SchoolGroup | None] = relationship("SchoolGroup")
+    readings: Mapped[list[TargetReading]] = relationship(
+        "TargetReading", back_populates="target", cascade="all, delete-orphan",
+        order_by="(TargetReading.entry_date, TargetReading.id)")
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.measure)
+
+    @property
+    def schools(self) -> tuple[str, ...] | None:
+        """The schools measured (None = every school)."""
+        if self.school_group is not None:
+            return self.school_group.school_names
+        names = tuple(s for s in self.scope_schools.splitlines() if s)
+        return names or None
 
     def is_overdue(self, today: date) -> bool:
         return self.by_when is not None and self.by_when < today

@@ -23,7 +23,8 @@ from ..auth.models import User
 from ..documents.capacity import build_action_plan, build_capacity_assessment, missing_parts
 from ..documents.common import safe_filename
 from ..extensions import db
-from . import content, services
+from . import content, measured, services
+from .binding import binding_choices, check_target_binding, evidence_context
 from .forms import (
     ActivityForm,
     AssessmentForm,
@@ -42,6 +43,7 @@ from .models import (
     PlanActivity,
     ProgressEntry,
     ProgressKind,
+    TargetReading,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -143,8 +145,9 @@ def assessment_step(assessment_id: int, step: int):
                                     step=step + 1))
         return redirect(url_for("plans.assessment_detail", assessment_id=assessment.id,
                                 _anchor=f"step-{step}"))
+    extra = evidence_context(assessment) if step == 1 else {}
     return render_template("plans/assessment_step.html", assessment=assessment, step=info,
-                           form=form, steps=content.ASSESSMENT_STEPS)
+                           form=form, steps=content.ASSESSMENT_STEPS, **extra)
 
 
 @bp.post("/assessments/<int:assessment_id>/delete")
@@ -202,7 +205,7 @@ def plan_new():
 def plan_detail(plan_id: int):
     """The whole plan in CADRE order: printable, with its progress."""
     plan = access.get_or_404(ActionPlan, plan_id)
-    missing = missing_parts(services.plan_document_data(plan))
+    missing = missing_parts(services.plan_document_data(plan, measure=False))
     return render_template("plans/plan_detail.html", plan=plan, today=date.today(),
                            results=content.DESIRED_RESULTS, content=content, missing=missing,
                            confirm=ConfirmForm())
@@ -274,17 +277,30 @@ def _target_form(plan_id: int, target_id: int | None):
     plan = access.get_or_404(ActionPlan, plan_id)
     target = access.get_or_404(PerformanceTarget, target_id, plan_id=plan.id) if target_id else None
     form = TargetForm(obj=target if request.method == "GET" else None)
+    binding_choices(form, plan.organization_id, target if request.method == "GET" else None)
     if form.validate_on_submit():
+        try:
+            binding = check_target_binding(form, plan.organization_id)
+        except measured.BindingError as exc:
+            field = form[exc.field] if exc.field in form else form.measure
+            field.errors = [*field.errors, str(exc)]
+            return _target_page(form, plan, target)
         saved = services.save_target(plan, target, form.statement.data, form.by_when.data,
                                      form.evidence.data or "", form.data_sources.data or "")
+        measured.apply_binding(saved, binding)
         db.session.commit()
         flash("Target saved.", "success")
         if saved.is_overdue(date.today()):
             flash("Its by-when date has already passed. It is saved and flagged on the plan; "
                   "change the date if that was a mistake.", "warning")
         return redirect(url_for("plans.plan_detail", plan_id=plan.id, _anchor="targets"))
-    return _form_page(form, plan, "Change the target" if target else "Add a performance target",
-                      "Save target", content.TARGETS_QUESTION + ".")
+    return _target_page(form, plan, target)
+
+
+def _target_page(form, plan: ActionPlan, target: PerformanceTarget | None):
+    return render_template("plans/target_form.html", form=form, plan=plan,
+                           title="Change the target" if target else "Add a performance target",
+                           submit="Save target", intro=content.TARGETS_QUESTION + ".")
 
 
 @bp.route("/<int:plan_id>/activities/new", methods=["GET", "POST"])
@@ -344,10 +360,11 @@ def progress_new(plan_id: int):
 
 
 _CHILD_MODELS = {"targets": PerformanceTarget, "activities": PlanActivity,
-                 "progress": ProgressEntry}
+                 "progress": ProgressEntry, "readings": TargetReading}
 
 
-@bp.post("/<int:plan_id>/<any(targets, activities, progress):kind>/<int:child_id>/delete")
+@bp.post("/<int:plan_id>/<any(targets, activities, progress, readings):kind>/<int:child_id>"
+         "/delete")
 @access.require("edit_plans")
 def child_delete(plan_id: int, kind: str, child_id: int):
     """Delete a target, an activity or a progress entry."""
@@ -357,5 +374,7 @@ def child_delete(plan_id: int, kind: str, child_id: int):
         services.delete_child(plan, child)
         db.session.commit()
         flash("Deleted.", "success")
+    if kind == "readings":
+        return redirect(url_for("plans.progress_page", plan_id=plan.id))
     anchor = {"targets": "targets", "activities": "worksheet", "progress": "progress"}[kind]
     return redirect(url_for("plans.plan_detail", plan_id=plan.id, _anchor=anchor))

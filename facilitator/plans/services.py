@@ -12,6 +12,8 @@ from ..db import utcnow
 from ..documents import capacity as docs
 from ..extensions import db
 from . import content
+from .evidence import reading_text, snapshot_text
+from .measured import measured_document_data, plan_progress
 from .models import (
     ActionPlan,
     ActivityStatus,
@@ -209,7 +211,8 @@ def assessment_document_data(assessment: CapacityAssessment) -> docs.CapacityAss
         row = assessment.answer_for(step.number)
         steps.append(docs.AssessmentStepData(
             number=step.number, title=step.title, questions=list(step.questions),
-            answer=row.answer if row else "", data_sources=row.data_sources if row else ""))
+            answer=row.answer if row else "", data_sources=row.data_sources if row else "",
+            snapshots=[snapshot_text(s) for s in assessment.snapshots if s.step == step.number]))
     org = db.session.get(Organization, assessment.organization_id)
     return docs.CapacityAssessmentData(
         title=assessment.title, organization_name=org.name if org else "",
@@ -217,8 +220,12 @@ def assessment_document_data(assessment: CapacityAssessment) -> docs.CapacityAss
         updated_at=assessment.updated_at, steps=steps)
 
 
-def plan_document_data(plan: ActionPlan, today: date | None = None) -> docs.ActionPlanData:
+def plan_document_data(plan: ActionPlan, today: date | None = None,
+                       measure: bool = True) -> docs.ActionPlanData:
+    """The plan as the Word builder's data; bound targets measured now unless ``measure``
+    is False (the page's list of missing parts needs no figures)."""
     org = db.session.get(Organization, plan.organization_id)
+    progress = {p.target.id: p for p in plan_progress(plan, today)} if measure else {}
     return docs.ActionPlanData(
         title=plan.title,
         organization_name=org.name if org else "",
@@ -232,7 +239,9 @@ def plan_document_data(plan: ActionPlan, today: date | None = None) -> docs.Acti
         targets_question=content.TARGETS_QUESTION,
         target_data_question=content.TARGET_DATA_QUESTION,
         target_sources_question=content.TARGET_SOURCES_QUESTION,
-        targets=[docs.TargetData(t.statement, t.by_when, t.evidence, t.data_sources)
+        targets=[docs.TargetData(t.statement, t.by_when, t.evidence, t.data_sources,
+                                 measured=measured_document_data(progress.get(t.id)),
+                                 readings=[reading_text(r) for r in t.readings])
                  for t in plan.targets],
         activities=[docs.ActivityData(a.activity, a.resources_needed, a.staff_lead,
                                       a.start_date, a.end_date, a.notes, a.status_label)

@@ -28,6 +28,7 @@ from facilitator.documents.capacity import (
     AssessmentStepData,
     CapacityAssessmentData,
     DesiredResultData,
+    MeasuredData,
     ProgressData,
     TargetData,
     build_action_plan,
@@ -176,3 +177,41 @@ def test_libreoffice_converts_plans_and_assessments_with_sane_page_counts(tmp_pa
 
     pdf = to_pdf(build_capacity_assessment(assessment_data()), tmp_path, "assessment")
     assert 1 <= pdf_pages(pdf) <= 4
+
+
+def measured_plan() -> ActionPlanData:
+    data = plan_data(activities=2)
+    data.targets[0].measured = MeasuredData(
+        facts=[("Measure", "Facilitated IEP agreement rate (full agreement)"),
+               ("Schools", "Pilot schools (Oak, Pine)"),
+               ("Status", "On track: 68.00% in 2026-27 (to date), 12 points to go")],
+        measured_at=datetime(2026, 12, 6, 14, 5),
+        headers=["School year", "Pilot schools", "Counted", "On-track line", "Status",
+                 "Gap to target", "Rest of the organization", "Status there"],
+        rows=[["2025-26", "60.00%", "30", "60.00%", "On track", "20 points to go", "55.00%",
+               "Not on track"],
+              ["2026-27 (to date)", "68.00%", "12", "66.00%", "On track", "12 points to go",
+               "50.00%", "Not on track"]])
+    data.targets[1].readings = ["2026-11-30: 81% (source: indicator 8 survey)"]
+    return data
+
+
+def test_a_bound_target_carries_its_measured_table_and_when_it_was_measured():
+    document = reopen(build_action_plan(measured_plan()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Progress, measured" in text
+    assert "Measured: December 6, 2026, 2:05 p.m. UTC, from the organization's" in text
+    table = document.tables[0]
+    assert table_texts(table)[0][:2] == ["School year", "Pilot schools"]
+    assert_table_rows_behave(table)
+    assert "Progress, recorded by hand" in text and "indicator 8 survey" in text
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_libreoffice_shows_the_measured_progress(tmp_path):
+    pdf = to_pdf(build_action_plan(measured_plan()), tmp_path, "measured")
+    text = pdf_text(pdf)
+    assert "Progress, measured" in text and "Rest of the" in text
+    assert "2026-27 (to date)" in text and "December 6, 2026" in text
+    assert_one_font_family(pdf)

@@ -2,7 +2,7 @@
 snapshots, readings by hand, progress shared with analysts
 
 Revision ID: 0905
-Revises: 0801
+Revises: 0902
 Create Date: 2026-12-06 05:45:45
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0905'
-down_revision = '0801'
+down_revision = '0902'
 branch_labels = None
 depends_on = None
 

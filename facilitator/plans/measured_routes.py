@@ -10,10 +10,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import access, measures
-from ..adr.csv_io import protect, to_csv
+from ..adr.csv_io import to_csv
 from ..documents.common import safe_filename
 from ..extensions import db
-from ..web import attachment
+from ..web import attachment, protect
 from . import evidence, measured
 from .binding import chosen_scope
 from .measured_forms import GroupForm, ReadingForm, RemoveForm, ShareForm, SnapshotForm

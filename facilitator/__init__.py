@@ -34,6 +34,7 @@ MODEL_MODULES = (
     "facilitator.packets.models",
     "facilitator.meetings.live_models",
     "facilitator.notify.models",
+    "facilitator.program.models",
     "facilitator.links.models",
     # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
     "facilitator.meetings.mail",

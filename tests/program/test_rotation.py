@@ -1,4 +1,4 @@
-"""Impartial assignment: the next eligible neutral in rotation, every skip logged with its reason."""
+"""Impartial assignment: the next eligible neutral in rotation; each skip logged with why."""
 
 from __future__ import annotations
 

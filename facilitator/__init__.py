@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "facilitator.rights.routes:bp",
     "facilitator.auth.reset:bp",
     "facilitator.notify.routes:bp",
+    "facilitator.program:blueprint",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -68,6 +69,10 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from . import access
+
+    # A contracted neutral sees only their assigned cases: deny by default (access.py).
+    app.before_request(access.guard_neutral)
     limiter.init_app(app)
     web.init_app(app)
     validation.init_app(app)

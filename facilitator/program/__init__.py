@@ -6,3 +6,11 @@ mediators, proposes a neutral for each case in rotation among those eligible
 (34 CFR 300.506(b)(1) and (b)(3)), logs every neutral passed over with the
 reason, and turns sessions into payment requests. Imports ``adr`` and below.
 """
+
+
+def blueprint():
+    """The program blueprint with all its view modules registered."""
+    from . import assign_routes, neutral_routes, roster_routes  # noqa: F401
+    from .views import bp
+
+    return bp

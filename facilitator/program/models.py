@@ -171,6 +171,8 @@ class NeutralConflict(db.Model):
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
 
+    district: Mapped[ProgramDistrict] = relationship()
+
 
 class AssignmentStatus(Vocabulary):
     PROPOSED = "proposed", "Proposed, waiting for the neutral"
@@ -231,3 +233,22 @@ class RotationEntry(db.Model):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     neutral: Mapped[Neutral] = relationship()
+
+
+class ProgramCase(db.Model):
+    """What the program knows of a case beyond the dispute-resolution record: its district,
+    the family's language, whether an interpreter is arranged, the planned session date."""
+
+    __tablename__ = "program_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("adr_cases.id", ondelete="CASCADE"),
+                                         unique=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("program_districts.id"), index=True)
+    #: The family's language (a code from i18n.LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_on: Mapped[date | None] = mapped_column(Date)
+
+    district: Mapped[ProgramDistrict] = relationship()

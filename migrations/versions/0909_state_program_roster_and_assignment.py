@@ -2,7 +2,7 @@
 
 Revision ID: 0909
 Revises: 0850
-Create Date: 2026-12-06 05:45:46.550352
+Create Date: 2026-12-06 05:52:35.385092
 
 """
 from alembic import op
@@ -134,6 +134,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_program_assignments_neutral_id'), ['neutral_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_program_assignments_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('program_cases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('district_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('interpreter', sa.Boolean(), nullable=False),
+    sa.Column('session_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['adr_cases.id'], name=op.f('fk_program_cases_case_id_adr_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['district_id'], ['program_districts.id'], name=op.f('fk_program_cases_district_id_program_districts')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_program_cases_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_program_cases')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_program_cases_case_id'))
+    )
+    with op.batch_alter_table('program_cases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_program_cases_district_id'), ['district_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_program_cases_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('program_rotation_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -166,6 +184,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_program_rotation_log_case_id'))
 
     op.drop_table('program_rotation_log')
+    with op.batch_alter_table('program_cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_program_cases_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_program_cases_district_id'))
+
+    op.drop_table('program_cases')
     with op.batch_alter_table('program_assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_program_assignments_organization_id'))
         batch_op.drop_index(batch_op.f('ix_program_assignments_neutral_id'))

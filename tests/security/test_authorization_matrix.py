@@ -45,9 +45,15 @@ from facilitator.plans.models import (
     PlanActivity,
     ProgressEntry,
 )
+from facilitator.program.models import (
+    Assignment,
+    Neutral,
+    NeutralTraining,
+    ProgramDistrict,
+)
 from facilitator.rights.models import DestructionCertificate
 
-ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST)
+ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST, Role.NEUTRAL)
 #: Text columns that get the canary (never vocabulary columns such as status or kind).
 CANARY_COLUMNS = {"student_name", "notes", "title", "purpose", "location", "text",
                   "description", "statement", "activity", "task", "what", "why", "body",
@@ -113,7 +119,8 @@ def _first(model, org_id, **where):
 def _load(key: str) -> Org:
     from importlib import import_module
 
-    org = create_organization(f"org-{key}", f"Organization {key}", "district")
+    # A state agency: every feature works for it, and so do the state program's pages.
+    org = create_organization(f"org-{key}", f"Organization {key}", "state")
     users = {role: create_user(org, f"{role}@{key}.example", role, PASSWORD, name=f"{role} {key}")
              for role in ROLES}
     spare = create_user(org, f"spare@{key}.example", Role.ANALYST, PASSWORD, name="Spare")
@@ -152,6 +159,23 @@ def _load(key: str) -> Org:
     certificate = DestructionCertificate(organization_id=org.id, family_id=0, counts=[])
     db.session.add_all([org_item, closure, certificate])
     db.session.flush()
+    # The state program: a district, the neutral user's roster entry with a training, and
+    # their accepted assignment to the held case, whose meeting is the one every meeting
+    # page is called with (so the neutral's allowed calls are on their own case).
+    district = ProgramDistrict(organization_id=org.id, code=f"D{key}", name=f"District {key}")
+    db.session.add(district)
+    db.session.flush()
+    neutral = Neutral(organization_id=org.id, name=f"Neutral {canary}",
+                      user_id=users[Role.NEUTRAL].id, processes="mediation,facilitated_iep")
+    neutral.trainings.append(NeutralTraining(on=__import__("datetime").date(2026, 1, 5),
+                                             kind="initial", hours=40, title=canary))
+    db.session.add(neutral)
+    db.session.flush()
+    held.meeting_id, held.closed_on = meeting.id, None
+    assignment = Assignment(organization_id=org.id, case_id=held.id, neutral_id=neutral.id,
+                            status="accepted", attested_no_conflict=True)
+    db.session.add(assignment)
+    db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
         "contact": _first(Contact, org.id), "tip": _first(TipEntry, org.id),
@@ -161,6 +185,7 @@ def _load(key: str) -> Org:
         "event": _first(TimelineEvent, org.id), "decision": _first(ManualDecision, org.id),
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
+        "neutral": neutral, "training": neutral.trainings[0], "assignment": assignment,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -187,6 +212,10 @@ def _args(rule, o: Org) -> dict:
         put(kind="targets", child_id=child.id, plan_id=child.plan_id)
     if "kind" in names and "/packets/" in r:
         put(kind="docx")
+    if r.startswith("/program/neutrals/"):
+        put(kind="training", item_id=ids["training"].id, neutral_id=ids["neutral"].id)
+    if "assignment_id" in names:
+        put(assignment_id=ids["assignment"].id, case_id=ids["assignment"].case_id)
     if "item_id" in names and r.startswith("/admin/checklists"):
         put(item_id=ids["org_item"].id)
     for arg, key in (("contact_id", "contact"), ("tip_id", "tip"), ("doc_id", "document"),
@@ -291,6 +320,12 @@ def test_authorization_matrix(app, two_orgs):
             continue
         allowed = policy == SIGNED_IN or (role is not None and access.can(
             policy, a.users[role]))
+        if role == Role.NEUTRAL and not access.neutral_may_use(
+                rule.endpoint, app.view_functions[rule.endpoint], rule.arguments):
+            # Deny by default: outside their own cases a neutral finds nothing at all.
+            if status != 404:
+                failures.append(f"{status} (expected 404 for a neutral) {where}")
+            continue
         if role is None:
             if not (status in (302, 303) and "/login" in response.location or status == 401):
                 failures.append(f"{status} (expected sign-in) {where}")

@@ -36,6 +36,7 @@ MODEL_MODULES = (
     "facilitator.meetings.live_models",
     "facilitator.notify.models",
     "facilitator.program.models",
+    "facilitator.program.request_models",
     "facilitator.links.models",
     # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
     "facilitator.meetings.mail",

@@ -131,7 +131,7 @@ def _offer(assignment: Assignment) -> None:
     queue_message(organization_id=assignment.organization_id,
                   key=idempotency_key("neutral_offer", assignment.id), kind="neutral_offer",
                   recipient=neutral.email, recipient_name=neutral.name,
-                  template="neutral_offer", case_id=case.id,
+                  template="staff/neutral_offer", case_id=case.id,
                   context={"name": neutral.name, "case_ref": case.case_ref,
                            "process": case.process.replace("_", " "),
                            "link": links.url("program.neutral_offer", token),

@@ -19,11 +19,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -32,6 +32,8 @@ from ..i18n import LANGUAGES
 from ..validation import CheckedForm as FlaskForm
 from .models import ProgramProcess, TrainingKind
 
+#: A plausible address (the mail server has the last word).
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
@@ -57,7 +59,8 @@ class NeutralForm(FlaskForm):
     """Add or edit a neutral on the roster."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)],
+    email = EmailField("Email", validators=[Optional(), Length(max=254), Regexp(
+        EMAIL, message="Enter an email address like name@example.org.")],
                        description="Assignment offers are sent here.")
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     processes = Checkboxes("Processes", choices=ProgramProcess.choices(),

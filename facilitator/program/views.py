@@ -22,7 +22,9 @@ def program_org_id() -> int:
 @bp.app_context_processor
 def program_labels():
     from .models import AssignmentStatus, ProgramProcess, TrainingKind
+    from .request_models import Requester, RequestStatus
     from .rotation import Reason
 
     return {"PROGRAM_PROCESS": ProgramProcess, "ASSIGNMENT_STATUS": AssignmentStatus,
-            "TRAINING_KIND": TrainingKind, "SKIP_REASON": Reason}
+            "TRAINING_KIND": TrainingKind, "SKIP_REASON": Reason,
+            "REQUEST_STATUS": RequestStatus, "REQUESTER": Requester}

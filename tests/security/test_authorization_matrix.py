@@ -51,6 +51,7 @@ from facilitator.program.models import (
     NeutralTraining,
     ProgramDistrict,
 )
+from facilitator.program.request_models import ProgramRequest
 from facilitator.rights.models import DestructionCertificate
 
 ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST, Role.NEUTRAL)
@@ -175,6 +176,12 @@ def _load(key: str) -> Org:
     assignment = Assignment(organization_id=org.id, case_id=held.id, neutral_id=neutral.id,
                             status="accepted", attested_no_conflict=True)
     db.session.add(assignment)
+    request_row = ProgramRequest(
+        organization_id=org.id, reference=f"REQ-{key.upper()}00001", requester="parent",
+        contact_name=f"Parent {canary}", student_name=f"Student {canary}",
+        district_id=district.id, process="mediation", concerns=f"Concerns {canary}",
+        consent_share=True, status="ready")
+    db.session.add(request_row)
     db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
@@ -186,6 +193,7 @@ def _load(key: str) -> Org:
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
         "neutral": neutral, "training": neutral.trainings[0], "assignment": assignment,
+        "request": request_row,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -228,10 +236,11 @@ def _args(rule, o: Org) -> dict:
             put(**{arg: ids[key].id, "plan_id": ids[key].plan_id})
     for arg, key in (("family_id", "family"), ("meeting_id", "meeting"), ("case_id", "case"),
                      ("plan_id", "plan"), ("assessment_id", "assessment"),
-                     ("closure_id", "closure"), ("user_id", "user")):
+                     ("closure_id", "closure"), ("user_id", "user"),
+                     ("request_id", "request")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
-    put(phase="before", step=1, version=1, token=ids["token"],
+    put(phase="before", step=1, version=1, token=ids["token"], slug=o.org.slug,
         message_id=ids["message"].id, reference=ids["certificate"].reference)
     missing = names - set(args)
     assert not missing, f"{rule.rule}: no record for {sorted(missing)}; add it to _args"

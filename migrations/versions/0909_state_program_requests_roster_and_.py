@@ -1,8 +1,8 @@
-"""state program roster and assignment
+"""state program requests roster and assignment
 
 Revision ID: 0909
 Revises: 0850
-Create Date: 2026-12-06 05:52:35.385092
+Create Date: 2026-12-06 06:22:29.447524
 
 """
 from alembic import op
@@ -152,6 +152,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_program_cases_district_id'), ['district_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_program_cases_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('program_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('requester', sa.String(length=10), nullable=False),
+    sa.Column('contact_name', sa.String(length=200), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=False),
+    sa.Column('contact_phone', sa.String(length=40), nullable=False),
+    sa.Column('student_name', sa.String(length=200), nullable=False),
+    sa.Column('student_grade', sa.String(length=20), nullable=False),
+    sa.Column('district_id', sa.Integer(), nullable=False),
+    sa.Column('school', sa.String(length=200), nullable=False),
+    sa.Column('process', sa.String(length=30), nullable=False),
+    sa.Column('concerns', sa.Text(), nullable=False),
+    sa.Column('disputed_meeting_on', sa.Date(), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('interpreter', sa.Boolean(), nullable=False),
+    sa.Column('accessibility', sa.Text(), nullable=False),
+    sa.Column('consent_share', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('other_party_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('other_party_note', sa.Text(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decision_reason', sa.Text(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['adr_cases.id'], name=op.f('fk_program_requests_case_id_adr_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_program_requests_decided_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['district_id'], ['program_districts.id'], name=op.f('fk_program_requests_district_id_program_districts')),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_program_requests_entered_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_program_requests_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_program_requests')),
+    sa.UniqueConstraint('reference', name=op.f('uq_program_requests_reference'))
+    )
+    with op.batch_alter_table('program_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_program_requests_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_program_requests_district_id'), ['district_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_program_requests_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('program_rotation_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -184,6 +226,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_program_rotation_log_case_id'))
 
     op.drop_table('program_rotation_log')
+    with op.batch_alter_table('program_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_program_requests_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_program_requests_district_id'))
+        batch_op.drop_index(batch_op.f('ix_program_requests_case_id'))
+
+    op.drop_table('program_requests')
     with op.batch_alter_table('program_cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_program_cases_organization_id'))
         batch_op.drop_index(batch_op.f('ix_program_cases_district_id'))

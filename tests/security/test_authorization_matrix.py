@@ -180,7 +180,8 @@ def _load(key: str) -> Org:
         organization_id=org.id, reference=f"REQ-{key.upper()}00001", requester="parent",
         contact_name=f"Parent {canary}", student_name=f"Student {canary}",
         district_id=district.id, process="mediation", concerns=f"Concerns {canary}",
-        consent_share=True, status="ready")
+        consent_share=True, status="declined", decision_reason=f"Reason {canary}",
+        decided_at=__import__("facilitator.db", fromlist=["utcnow"]).utcnow())
     db.session.add(request_row)
     db.session.flush()
     ids = {

@@ -37,6 +37,7 @@ MODEL_MODULES = (
     "facilitator.notify.models",
     "facilitator.program.models",
     "facilitator.program.request_models",
+    "facilitator.program.pay",
     "facilitator.links.models",
     # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
     "facilitator.meetings.mail",

@@ -10,7 +10,13 @@ reason, and turns sessions into payment requests. Imports ``adr`` and below.
 
 def blueprint():
     """The program blueprint with all its view modules registered."""
-    from . import assign_routes, neutral_routes, request_routes, roster_routes  # noqa: F401
+    from . import (  # noqa: F401
+        assign_routes,
+        neutral_routes,
+        request_routes,
+        roster_routes,
+        session_routes,
+    )
     from .views import bp
 
     return bp

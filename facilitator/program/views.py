@@ -22,9 +22,11 @@ def program_org_id() -> int:
 @bp.app_context_processor
 def program_labels():
     from .models import AssignmentStatus, ProgramProcess, TrainingKind
+    from .pay import SessionKind, SessionOutcome
     from .request_models import Requester, RequestStatus
     from .rotation import Reason
 
     return {"PROGRAM_PROCESS": ProgramProcess, "ASSIGNMENT_STATUS": AssignmentStatus,
             "TRAINING_KIND": TrainingKind, "SKIP_REASON": Reason,
-            "REQUEST_STATUS": RequestStatus, "REQUESTER": Requester}
+            "REQUEST_STATUS": RequestStatus, "REQUESTER": Requester,
+            "SESSION_KIND": SessionKind, "SESSION_OUTCOME": SessionOutcome}

@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "facilitator.auth.reset:bp",
     "facilitator.notify.routes:bp",
     "facilitator.room:blueprint",
+    "facilitator.program:blueprint",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -36,6 +37,9 @@ MODEL_MODULES = (
     "facilitator.packets.models",
     "facilitator.meetings.live_models",
     "facilitator.notify.models",
+    "facilitator.program.models",
+    "facilitator.program.request_models",
+    "facilitator.program.pay",
     "facilitator.links.models",
     # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
     "facilitator.meetings.mail",
@@ -69,6 +73,10 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from . import access
+
+    # A contracted neutral sees only their assigned cases: deny by default (access.py).
+    app.before_request(access.guard_neutral)
     limiter.init_app(app)
     web.init_app(app)
     validation.init_app(app)

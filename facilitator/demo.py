@@ -21,6 +21,8 @@ DEMO_USERS = (
     ("riverside", "analyst@riverside.example", Role.ANALYST, "Priya Raman"),
     ("family-voices", "admin@familyvoices.example", Role.ADMIN, "Grace Whitfield"),
     ("family-voices", "advocate@familyvoices.example", Role.ADVOCATE, "Marcus Bell"),
+    ("state-program", "coordinator@stateprogram.example", Role.FACILITATOR, "Rosa Jimenez"),
+    ("state-program", "neutral@stateprogram.example", Role.NEUTRAL, "Elena Vargas"),
 )
 
 #: Each feature adds "module:function"; the function receives the DemoContext.
@@ -31,6 +33,7 @@ FEATURE_LOADERS: tuple[str, ...] = (
     "facilitator.plans.demo:load",
     "facilitator.packets.demo:load",
     "facilitator.notify.demo:load",
+    "facilitator.program.demo:load",
 )
 
 
@@ -66,6 +69,8 @@ def load() -> DemoContext:
         "riverside", "Riverside Unified School District", OrgKind.DISTRICT)
     ctx.orgs["family-voices"] = create_organization(
         "family-voices", "Family Voices Advocacy Network", OrgKind.ADVOCACY)
+    ctx.orgs["state-program"] = create_organization(
+        "state-program", "State Dispute Resolution Program", OrgKind.STATE)
     for slug, email, role, name in DEMO_USERS:
         ctx.users[email] = create_user(ctx.orgs[slug], email, role, DEMO_PASSWORD, name=name,
                                        check_strength=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,7 +15,9 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @access.signed_in
 def index():
-    """The start page: what the user's role can do here."""
+    """The start page: what the user's role can do here (a neutral's: their cases)."""
+    if access.is_neutral():
+        return redirect(url_for("program.neutral_cases"))
     return render_template("home.html")
 
 

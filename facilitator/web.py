@@ -179,4 +179,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def helpers():
-        return {"can": access.can, "user": current_user}
+        return {"can": access.can, "user": current_user, "is_neutral": access.is_neutral}

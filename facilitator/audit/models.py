@@ -57,6 +57,8 @@ class RecordKind(Vocabulary):
     ACCESS_RECORD_EXPORT = "access_record_export", "Record of access (CSV)"
     #: A link from outside (no account) was used; the reference names its purpose.
     EXTERNAL_LINK = "external_link", "Link used without an account"
+    #: A request to the state program (the requester's and the student's details).
+    PROGRAM_REQUEST = "program_request", "Request to the state program"
 
 
 GENESIS = "0" * 64

@@ -14,6 +14,8 @@ ROLE_CHOICES = [
     SelectChoice(Role.FACILITATOR.value, "Facilitator — prepares and runs meetings, records cases"),
     SelectChoice(Role.ADVOCATE.value, "Advocate — keeps family records and packets"),
     SelectChoice(Role.ANALYST.value, "Analyst — reads reports and dashboards"),
+    SelectChoice(Role.NEUTRAL.value,
+                 "Neutral — a contracted facilitator or mediator; sees only assigned cases"),
 ]
 
 

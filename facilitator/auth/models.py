@@ -31,6 +31,9 @@ class Role(Vocabulary):
     FACILITATOR = "facilitator", "Facilitator"
     ADVOCATE = "advocate", "Advocate"
     ANALYST = "analyst", "Analyst"
+    #: A contracted facilitator or mediator of a state program: sees only the cases
+    #: assigned to them, until each case closes (see access.py).
+    NEUTRAL = "neutral", "Neutral (contracted facilitator or mediator)"
 
 
 class Organization(db.Model):

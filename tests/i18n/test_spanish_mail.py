@@ -24,6 +24,8 @@ from facilitator.notify.services import render_mail
 MAIL = Path(__file__).resolve().parents[2] / "templates" / "mail"
 KINDS = sorted({p.name.split(".")[0] for p in MAIL.glob("*.txt")} - {"_meeting_facts"})
 LINK = "https://facilitator.example/s/0123456789abcdef"
+#: Mail about an account (staff) or a request to the state program (a family, no meeting yet).
+NOT_ABOUT_A_MEETING = {"password_reset", "request_received", "request_decision"}
 
 
 @pytest.fixture()
@@ -87,7 +89,7 @@ def _english_left(meeting: Meeting, kind: str, days: int) -> list[str]:
     for subject in (en_subject, es_subject):
         if {"Mateo", "Alvarez"} & set(re.findall(r"\w+", subject)):
             problems.append(f"{kind}: a name in the subject {subject!r}")
-    if kind == "password_reset":  # staff mail about an account: no meeting in it
+    if kind in NOT_ABOUT_A_MEETING:  # no meeting in it: no meeting labels nor date to check
         return problems
     labels = [meeting.kind_label] + [p.role_label for p in meeting.participants]
     if [label for label in labels if label in es_body + es_subject]:

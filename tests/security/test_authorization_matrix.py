@@ -46,9 +46,16 @@ from facilitator.plans.models import (
     PlanActivity,
     ProgressEntry,
 )
+from facilitator.program.models import (
+    Assignment,
+    Neutral,
+    NeutralTraining,
+    ProgramDistrict,
+)
+from facilitator.program.request_models import ProgramRequest
 from facilitator.rights.models import DestructionCertificate, FamilyExport
 
-ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST)
+ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST, Role.NEUTRAL)
 #: Text columns that get the canary (never vocabulary columns such as status or kind).
 CANARY_COLUMNS = {"student_name", "notes", "title", "purpose", "location", "text",
                   "description", "statement", "activity", "task", "what", "why", "body",
@@ -114,7 +121,8 @@ def _first(model, org_id, **where):
 def _load(key: str) -> Org:
     from importlib import import_module
 
-    org = create_organization(f"org-{key}", f"Organization {key}", "district")
+    # A state agency: every feature works for it, and so do the state program's pages.
+    org = create_organization(f"org-{key}", f"Organization {key}", "state")
     users = {role: create_user(org, f"{role}@{key}.example", role, PASSWORD, name=f"{role} {key}")
              for role in ROLES}
     spare = create_user(org, f"spare@{key}.example", Role.ANALYST, PASSWORD, name="Spare")
@@ -160,6 +168,30 @@ def _load(key: str) -> Org:
     export = FamilyExport(organization_id=org.id, family_id=_first(Contact, org.id).family_id)
     db.session.add_all([org_item, closure, certificate, provider, identity, export])
     db.session.flush()
+    # The state program: a district, the neutral user's roster entry with a training, and
+    # their accepted assignment to the held case, whose meeting is the one every meeting
+    # page is called with (so the neutral's allowed calls are on their own case).
+    district = ProgramDistrict(organization_id=org.id, code=f"D{key}", name=f"District {key}")
+    db.session.add(district)
+    db.session.flush()
+    neutral = Neutral(organization_id=org.id, name=f"Neutral {canary}",
+                      user_id=users[Role.NEUTRAL].id, processes="mediation,facilitated_iep")
+    neutral.trainings.append(NeutralTraining(on=__import__("datetime").date(2026, 1, 5),
+                                             kind="initial", hours=40, title=canary))
+    db.session.add(neutral)
+    db.session.flush()
+    held.meeting_id, held.closed_on = meeting.id, None
+    assignment = Assignment(organization_id=org.id, case_id=held.id, neutral_id=neutral.id,
+                            status="accepted", attested_no_conflict=True)
+    db.session.add(assignment)
+    request_row = ProgramRequest(
+        organization_id=org.id, reference=f"REQ-{key.upper()}00001", requester="parent",
+        contact_name=f"Parent {canary}", student_name=f"Student {canary}",
+        district_id=district.id, process="mediation", concerns=f"Concerns {canary}",
+        consent_share=True, status="declined", decision_reason=f"Reason {canary}",
+        decided_at=__import__("facilitator.db", fromlist=["utcnow"]).utcnow())
+    db.session.add(request_row)
+    db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
         "contact": _first(Contact, org.id), "tip": _first(TipEntry, org.id),
@@ -170,6 +202,8 @@ def _load(key: str) -> Org:
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
         "pairing": _pairing(meeting), "export": export,
+        "neutral": neutral, "training": neutral.trainings[0], "assignment": assignment,
+        "request": request_row,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -207,6 +241,10 @@ def _args(rule, o: Org) -> dict:
         put(kind="targets", child_id=child.id, plan_id=child.plan_id)
     if "kind" in names and "/packets/" in r:
         put(kind="docx")
+    if r.startswith("/program/neutrals/"):
+        put(kind="training", item_id=ids["training"].id, neutral_id=ids["neutral"].id)
+    if "assignment_id" in names:
+        put(assignment_id=ids["assignment"].id, case_id=ids["assignment"].case_id)
     if "item_id" in names and r.startswith("/admin/checklists"):
         put(item_id=ids["org_item"].id)
     for arg, key in (("contact_id", "contact"), ("tip_id", "tip"), ("doc_id", "document"),
@@ -219,11 +257,12 @@ def _args(rule, o: Org) -> dict:
             put(**{arg: ids[key].id, "plan_id": ids[key].plan_id})
     for arg, key in (("family_id", "family"), ("meeting_id", "meeting"), ("case_id", "case"),
                      ("plan_id", "plan"), ("assessment_id", "assessment"),
-                     ("closure_id", "closure"), ("user_id", "user")):
+                     ("closure_id", "closure"), ("user_id", "user"),
+                     ("request_id", "request")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
     put(link_id=ids["pairing"].id)
-    put(phase="before", step=1, version=1, token=ids["token"],
+    put(phase="before", step=1, version=1, token=ids["token"], slug=o.org.slug,
         message_id=ids["message"].id, reference=ids["certificate"].reference)
     missing = names - set(args)
     assert not missing, f"{rule.rule}: no record for {sorted(missing)}; add it to _args"
@@ -312,6 +351,12 @@ def test_authorization_matrix(app, two_orgs):
             continue
         allowed = policy == SIGNED_IN or (role is not None and access.can(
             policy, a.users[role]))
+        if role == Role.NEUTRAL and not access.neutral_may_use(
+                rule.endpoint, app.view_functions[rule.endpoint], rule.arguments):
+            # Deny by default: outside their own cases a neutral finds nothing at all.
+            if status != 404:
+                failures.append(f"{status} (expected 404 for a neutral) {where}")
+            continue
         if role is None:
             if not (status in (302, 303) and "/login" in response.location or status == 401):
                 failures.append(f"{status} (expected sign-in) {where}")

@@ -47,6 +47,10 @@ ALLOWED = {
     "packet_documents": {"storage_key"},
     "packets": {"docx_key", "zip_key", "pdf_key"},
     "family_exports": {"storage_key"},
+    # The state program's district directory and its roster of neutrals (contracted
+    # professionals): about no family, and a case's neutral must stay on the roster.
+    "program_districts": {"code", "name", "region"},
+    "program_neutrals": {"name", "email", "phone", "processes", "languages", "regions"},
 }
 
 ROOT = "families"

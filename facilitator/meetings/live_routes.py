@@ -111,7 +111,7 @@ def notes_get(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/notes")
 @_api("edit_meetings")
 def notes_save(meeting_id: int):
-    """Save the notes (autosave sends JSON; without JavaScript a form); 409 on a stale version."""
+    """Save the notes (JSON autosave or a form); a stale save merges, 409 on a real overlap."""
     meeting = access.get_or_404(Meeting, meeting_id)
     if request.is_json:
         values, problem = json_values(request_json(), {"body": True},
@@ -147,8 +147,15 @@ def notes_save(meeting_id: int):
         return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
     db.session.commit()
     if request.is_json:
+        if saved.merged:  # the editor shows the merged text; mine_version holds what it sent
+            return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat(),
+                           merged=True, body=saved.body, mine_version=saved.mine_version)
         return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
-    flash(f"The notes are saved (version {saved.version}).", "success")
+    if saved.merged:
+        flash(f"Someone saved while you typed; both changes are kept (version "
+              f"{saved.version}).", "success")
+    else:
+        flash(f"The notes are saved (version {saved.version}).", "success")
     return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
 
 

@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "facilitator.rights.routes:bp",
     "facilitator.auth.reset:bp",
     "facilitator.notify.routes:bp",
+    "facilitator.voice:blueprint",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -38,6 +39,9 @@ MODEL_MODULES = (
     # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
     "facilitator.meetings.mail",
     "facilitator.adr.survey_mail",
+    "facilitator.meetings.continuation",
+    "facilitator.voice.models",
+    "facilitator.voice.hooks",
 )
 
 

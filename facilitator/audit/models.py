@@ -31,6 +31,8 @@ class Action(Vocabulary):
     DISCLOSED = "disclosed", "Disclosed outside the organization"
     #: Destroyed on a parent's request; the entry holds the certificate reference.
     DESTROYED = "destroyed", "Destroyed on request"
+    #: Written in through a link from outside (a guardian shared their input).
+    SUBMITTED = "submitted", "Sent in through a link"
 
 
 class RecordKind(Vocabulary):
@@ -49,6 +51,8 @@ class RecordKind(Vocabulary):
     ACCESS_RECORD_EXPORT = "access_record_export", "Record of access (CSV)"
     #: A link from outside (no account) was used; the reference names its purpose.
     EXTERNAL_LINK = "external_link", "Link used without an account"
+    #: What a guardian shared before a meeting (read by staff on the Prepare page).
+    FAMILY_INPUT = "family_input", "Family's input before a meeting"
 
 
 GENESIS = "0" * 64

@@ -40,6 +40,9 @@ LABELS = {
     "meetings": "Meetings",
     "meeting_notes": "Meeting notes",
     "meeting_note_versions": "Meeting notes versions",
+    "family_inputs": "The family's input before meetings",
+    "family_input_concerns": "Concerns the family wrote before meetings",
+    "meeting_continuations": "Links between continued meetings",
 }
 #: Tables that are never destroyed with a family (they hold no child data).
 KEPT = {"adr_cases", "audit_entries", "destruction_certificates"}

@@ -46,6 +46,7 @@ from facilitator.plans.models import (
     ProgressEntry,
 )
 from facilitator.rights.models import DestructionCertificate
+from facilitator.voice.models import FamilyConcern, FamilyInput
 
 ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST)
 #: Text columns that get the canary (never vocabulary columns such as status or kind).
@@ -152,6 +153,14 @@ def _load(key: str) -> Org:
     certificate = DestructionCertificate(organization_id=org.id, family_id=0, counts=[])
     db.session.add_all([org_item, closure, certificate])
     db.session.flush()
+    family_input = FamilyInput(organization_id=org.id, meeting_id=meeting.id,
+                               family_id=meeting.family_id, status="shared")
+    db.session.add(family_input)
+    db.session.flush()
+    family_concern = FamilyConcern(organization_id=org.id, input_id=family_input.id,
+                                   meeting_id=meeting.id, text=f"Worry {canary}")
+    db.session.add(family_concern)
+    db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
         "contact": _first(Contact, org.id), "tip": _first(TipEntry, org.id),
@@ -161,6 +170,7 @@ def _load(key: str) -> Org:
         "event": _first(TimelineEvent, org.id), "decision": _first(ManualDecision, org.id),
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
+        "family_concern": family_concern,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -187,6 +197,8 @@ def _args(rule, o: Org) -> dict:
         put(kind="targets", child_id=child.id, plan_id=child.plan_id)
     if "kind" in names and "/packets/" in r:
         put(kind="docx")
+    if "concern_id" in names:
+        put(concern_id=ids["family_concern"].id, meeting_id=ids["family_concern"].meeting_id)
     if "item_id" in names and r.startswith("/admin/checklists"):
         put(item_id=ids["org_item"].id)
     for arg, key in (("contact_id", "contact"), ("tip_id", "tip"), ("doc_id", "document"),

@@ -18,6 +18,7 @@ from ..db import utcnow
 from ..extensions import db
 from .live_models import ActionItem, Concern, ParkingLotItem
 from .models import AgendaItem, GroundRule, Meeting, MeetingStatus, Participant
+from .outcomes import run_hooks
 from .services import MeetingError, create_meeting, to_local
 from .vocabulary import ActionStatus, ConcernStatus
 
@@ -118,4 +119,5 @@ def continue_meeting(meeting: Meeting, starts_at: datetime, duration_minutes: in
                                        follow_on_id=follow.id,
                                        created_by_id=getattr(user, "id", None)))
     db.session.flush()
+    run_hooks(meeting)  # dispute resolution: the facilitation is not over yet
     return follow

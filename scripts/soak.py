@@ -20,6 +20,7 @@ Exits 1 when any must-be-zero count is not zero.
 from __future__ import annotations
 
 import argparse
+import http.client
 import http.cookiejar
 import json
 import os
@@ -240,7 +241,9 @@ def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Eve
             status, raw = b.request("POST", f"/meetings/{meeting_id}/notes", data,
                                     {"Content-Type": "application/json",
                                      "X-CSRFToken": b.token})
-        except OSError:  # the server was killed under this request: not acknowledged
+        except (OSError, http.client.HTTPException):  # killed under this request (even
+            # half-way through its answer, now that a merge answers with the notes): not
+            # acknowledged
             if stop.is_set():
                 return
             tally.count_other("connection error")

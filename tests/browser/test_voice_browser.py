@@ -68,6 +68,19 @@ def test_the_family_form_in_spanish_by_keyboard(page, live_server, make_user, ap
     item = db.session.execute(db.select(FamilyInput)).scalar_one()
     assert item.status == "shared" and item.need_interpreter
     assert [c.text for c in item.concerns][1] == "No recibe los apuntes a tiempo."
+    # The facilitator reads it on the Prepare page and puts a concern on the board.
+    page.context.clear_cookies()
+    kb.sign_in(user.email, PASSWORD)
+    page.goto(f"{live_server.url}/meetings/{meeting.id}/prepare#family-input")
+    kb.arrived()
+    panel = page.locator("#family-input-panel")
+    expect(panel).to_contain_text("Le encanta dibujar trenes.")
+    panel.get_by_role("button", name="Put on the concerns board").first.click()
+    expect(panel).to_contain_text("On the board")
+    panel.screenshot(path=f"{SHOTS}/family-input-prepare.png")
+    page.goto(f"{live_server.url}/meetings/{meeting.id}/live")
+    expect(page.locator("#concerns-board")).to_contain_text(
+        "Las horas de terapia del habla bajaron de 4 a 2.")
 
 
 def test_a_continued_meeting_is_carried_over(page, live_server, browser_sign_in, make_user):

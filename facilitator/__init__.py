@@ -29,6 +29,7 @@ BLUEPRINTS = (
     "facilitator.notify.routes:bp",
     "facilitator.room:blueprint",
     "facilitator.program:blueprint",
+    "facilitator.voice:blueprint",
 )
 
 # Models without routes yet still have to be registered with the metadata.
@@ -44,6 +45,9 @@ MODEL_MODULES = (
     # Mail about meetings and surveys: their checks and clock work, needed by the worker too.
     "facilitator.meetings.mail",
     "facilitator.adr.survey_mail",
+    "facilitator.meetings.continuation",
+    "facilitator.voice.models",
+    "facilitator.voice.hooks",
 )
 
 

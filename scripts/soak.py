@@ -6,8 +6,10 @@
 On a fresh database (a temporary SQLite file, or a new database in the PostgreSQL
 cluster that TEST_DATABASE_URL or DATABASE_URL points at) with the demo data, 20
 editors (each signed in with its own session and CSRF token) autosave the notes of
-the demo meetings for SOAK_SECONDS (default 180), each keeping its own base version
-and re-basing after a 409 as the browser does, while an advocate builds a packet
+the demo meetings for SOAK_SECONDS (default 180), each typing mostly into its own
+paragraph (one save in ten into a paragraph all share), keeping its own base
+version, taking the server's automatic merge and re-basing after a 409 as the
+browser does, while an advocate builds a packet
 and an analyst loads the dashboard. Half-way, `flask backup` copies the live
 database. Then the whole server (master and workers) is killed with SIGKILL in the
 middle of writes and started again, and every acknowledged save is checked against
@@ -18,6 +20,7 @@ Exits 1 when any must-be-zero count is not zero.
 from __future__ import annotations
 
 import argparse
+import http.client
 import http.cookiejar
 import json
 import os
@@ -64,6 +67,8 @@ class Ack:
     version: int
     body: str
     finished: float
+    #: The line this save typed (to look for it afterwards; "" for the merged text's ack).
+    inserted: str = ""
 
 
 @dataclass
@@ -71,6 +76,7 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
     acks: list[Ack] = field(default_factory=list)
     refused: int = 0
+    merged: int = 0
     server_errors: int = 0
     locked: int = 0
     other: dict[str, int] = field(default_factory=dict)
@@ -189,9 +195,31 @@ def _healthy(base: str) -> bool:
 # --- the people -----------------------------------------------------------------------
 
 
+#: Share of saves typed into the paragraph everyone writes in (the rest go into the
+#: editor's own paragraph, as note-takers mostly do): the real overlaps.
+SHARED_SHARE = 0.1
+#: Lines kept per paragraph: older ones are deleted, as a note-taker tidies up.
+KEEP_LINES = 6
+
+
+def _typed(text: str, n: int, line: str, shared: bool) -> str:
+    """The notes with ``line`` typed at the top of editor n's paragraph (or the shared one)."""
+    head = "== everyone ==" if shared else f"== editor {n} =="
+    paragraphs = text.split("\n\n") if text else []
+    for i, para in enumerate(paragraphs):
+        lines = para.split("\n")
+        if lines[0] == head:
+            paragraphs[i] = "\n".join([head, line] + lines[1:KEEP_LINES])
+            return "\n\n".join(paragraphs)
+    if shared:
+        return "\n\n".join([f"{head}\n{line}"] + paragraphs)
+    return "\n\n".join(paragraphs + [f"{head}\n{line}"])
+
+
 def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Event,
            pause: float, ready: threading.Semaphore, go: threading.Event) -> None:
-    """Autosave like static/js/meeting-notes.js: a base version, re-based after a 409."""
+    """Autosave like static/js/meeting-notes.js: a base version, the server's merge taken
+    as the new text, re-based after a 409 (a real overlap the person merges by hand)."""
     rng = random.Random(n)
     b = Browser(base)
     b.sign_in(EDITOR_ACCOUNTS[n % len(EDITOR_ACCOUNTS)])
@@ -204,7 +232,7 @@ def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Eve
     while not stop.is_set():
         saves += 1
         line = f"editor {n} save {saves} {rng.getrandbits(48):012x}"
-        body = (line + "\n" + text)[:4000]
+        body = _typed(text, n, line, rng.random() < SHARED_SHARE)
         data = json.dumps({"body": body, "base_version": version}).encode()
         started = time.monotonic()
         with tally.lock:
@@ -213,7 +241,9 @@ def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Eve
             status, raw = b.request("POST", f"/meetings/{meeting_id}/notes", data,
                                     {"Content-Type": "application/json",
                                      "X-CSRFToken": b.token})
-        except OSError:  # the server was killed under this request: not acknowledged
+        except (OSError, http.client.HTTPException):  # killed under this request (even
+            # half-way through its answer, now that a merge answers with the notes): not
+            # acknowledged
             if stop.is_set():
                 return
             tally.count_other("connection error")
@@ -227,11 +257,24 @@ def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Eve
             with tally.lock:
                 tally.locked += 1
         if status == 200:
-            acked = json.loads(raw)["version"]
+            answer = json.loads(raw)
+            now = time.monotonic()
             with tally.lock:
-                tally.acks.append(Ack(meeting_id, acked, body, time.monotonic()))
                 tally.save_times.append(elapsed)
-            version, text = acked, body
+                if answer.get("merged"):
+                    tally.merged += 1
+                    # Two versions: this save as sent, and the merged text now current.
+                    if answer["version"] == answer["mine_version"]:  # nothing new to add
+                        tally.acks.append(Ack(meeting_id, answer["version"], answer["body"],
+                                              now, line))
+                    else:
+                        tally.acks.append(Ack(meeting_id, answer["mine_version"], body, now,
+                                              line))
+                        tally.acks.append(Ack(meeting_id, answer["version"], answer["body"],
+                                              now))
+                else:
+                    tally.acks.append(Ack(meeting_id, answer["version"], body, now, line))
+            version, text = answer["version"], answer.get("body", body)
         elif status == 409:
             server = json.loads(raw)
             with tally.lock:
@@ -355,6 +398,18 @@ def _versions(url: str) -> dict[tuple[int, int], str]:
     return {(m, v): body for m, v, body in _rows(url, """
         SELECT n.meeting_id, v.version, v.body FROM meeting_note_versions v
         JOIN meeting_notes n ON n.id = v.note_id""")}
+
+
+def characters_lost(acks: list[Ack], versions: dict[tuple[int, int], str],
+                    finals: dict[int, str]) -> int:
+    """Characters of acknowledged typing found neither in the final notes nor in a kept
+    version of the same meeting."""
+    kept: dict[int, list[str]] = {}
+    for (m, _), body in versions.items():
+        kept.setdefault(m, []).append(body)
+    return sum(len(a.inserted) for a in acks if a.inserted
+               and a.inserted not in finals.get(a.meeting_id, "")
+               and not any(a.inserted in body for body in kept.get(a.meeting_id, ())))
 
 
 def check_acks(acks: list[Ack], versions: dict[tuple[int, int], str]) -> tuple[int, int]:
@@ -537,6 +592,8 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         base = server.start()  # restart on the same database
         after = _versions(live.url)
         wrong, lost = check_acks(acks, after)
+        finals = dict(_rows(live.url, "SELECT meeting_id, body FROM meeting_notes"))
+        chars_lost = characters_lost(acks, after, finals)
         duplicate = len(acks) - len({(a.meeting_id, a.version) for a in acks})
         check = integrity(live.url)
         served = [json.loads(_served(base, m))["version"] for m in meetings[:1]]
@@ -570,8 +627,12 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         p50 = statistics.median(times) * 1000 if times else 0
         p95 = times[int(0.95 * (len(times) - 1))] * 1000 if times else 0
         print(f"soak [{engine}] results after {seconds:g} s:")
-        print(f"  saves acknowledged        {len(acks)}")
-        print(f"  refused as stale (409)    {tally.refused}")
+        print(f"  saves acknowledged        {sum(1 for a in acks if a.inserted)} "
+              f"({len(acks)} versions: a merge keeps the save as sent and the merge)")
+        print(f"  merged automatically      {tally.merged}")
+        print(f"  sent to the person (409)  {tally.refused}")
+        print(f"  characters lost           {chars_lost}   (every acknowledged line looked "
+              "for in the final notes and the kept versions)")
         print(f"  acknowledged, wrong ver.  {wrong}   (two acks with one version: {duplicate})")
         print(f"  lost                      {lost}")
         print(f"  5xx                       {tally.server_errors}")
@@ -590,7 +651,8 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         print("  wall time                 " + ", ".join(f"{k} {v:.0f} s"
                                                         for k, v in phases.items()))
         for name, value in (("mis-acknowledged", wrong), ("duplicate versions", duplicate),
-                            ("lost", lost), ("5xx", tally.server_errors),
+                            ("lost", lost), ("characters lost", chars_lost),
+                            ("5xx", tally.server_errors),
                             ("locked", tally.locked + locked_in_log),
                             ("tracebacks in the server log", tracebacks),
                             ("other responses", sum(tally.other.values()))):

@@ -3,11 +3,16 @@
 Registered in the meetings feature's OUTCOME_HOOKS: marking such a meeting held
 with its outcome creates or updates the case in the same transaction;
 cancelling it withdraws the case ("not held").
+
+A meeting continued in follow-on meetings is one facilitation: the chain has one
+case, kept on its first meeting. Continuing puts that case back to pending; the
+follow-on held with its outcome closes it; a cancelled follow-on leaves it be.
 """
 
 from __future__ import annotations
 
 from ..extensions import db
+from ..meetings.continuation import first_of_chain
 from ..meetings.models import Meeting, MeetingKind, MeetingStatus
 from ..meetings.outcomes import OUTCOME_HOOKS
 from ..meetings.services import to_local
@@ -32,11 +37,18 @@ def on_meeting_outcome(meeting: Meeting) -> str | None:
     if process is None:
         return None
     family = meeting.family
+    first = first_of_chain(meeting)
     common = {"process": process, "student_ref": family.student_ref or "",
-              "school": family.school, "family_id": family.id, "meeting_id": meeting.id}
+              "school": family.school, "family_id": family.id, "meeting_id": first.id}
     try:
+        if meeting.status == MeetingStatus.CONTINUED:
+            if _existing_case(first) is None:
+                return None
+            case = record_meeting_outcome(meeting.organization_id, held_on=None, agreement=None,
+                                          status="pending", **common)
+            return f"Dispute-resolution case {case.case_ref} is pending until the follow-on."
         if meeting.status == MeetingStatus.CANCELLED:
-            if _existing_case(meeting) is None:
+            if first is not meeting or _existing_case(meeting) is None:
                 return None
             case = record_meeting_outcome(meeting.organization_id, held_on=None, agreement=None,
                                           status="withdrawn", **common)

@@ -39,6 +39,8 @@ class Action(Vocabulary):
     DISCLOSED = "disclosed", "Disclosed outside the organization"
     #: Destroyed on a parent's request; the entry holds the certificate reference.
     DESTROYED = "destroyed", "Destroyed on request"
+    #: Written in through a link from outside (a guardian shared their input).
+    SUBMITTED = "submitted", "Sent in through a link"
 
 
 class RecordKind(Vocabulary):
@@ -59,6 +61,8 @@ class RecordKind(Vocabulary):
     EXTERNAL_LINK = "external_link", "Link used without an account"
     #: A request to the state program (the requester's and the student's details).
     PROGRAM_REQUEST = "program_request", "Request to the state program"
+    #: What a guardian shared before a meeting (read by staff on the Prepare page).
+    FAMILY_INPUT = "family_input", "Family's input before a meeting"
 
 
 GENESIS = "0" * 64

@@ -7,6 +7,8 @@ def blueprint():
     from . import (  # noqa: F401 - each module registers its views on the blueprint
         checklist_routes,
         closing,
+        continuation_routes,
+        live_fragments,
         live_routes,
         record_routes,
         routes,

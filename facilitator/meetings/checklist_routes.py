@@ -162,10 +162,12 @@ def checklist_remove(item_id: int):
 def prepare(meeting_id: int):
     """Get ready: the family's tip file, the before-checklist, who is coming."""
     meeting = access.get_or_404(Meeting, meeting_id)
-    return render_template(
+    html = render_template(
         "meetings/prepare.html", meeting=meeting, family=meeting.family,
         groups=tips_by_kind(meeting.family), confirm=ConfirmForm(),
         checklist=checklist_view(meeting, "before"), counts=phase_counts(meeting))
+    db.session.commit()  # panels may record who read family data (the record of access)
+    return html
 
 
 @bp.post("/meetings/<int:meeting_id>/tips-reviewed")

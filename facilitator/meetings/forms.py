@@ -80,7 +80,9 @@ class MeetingForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=MeetingStatus.choices())
+    # "Continued" is set only by scheduling the follow-on (meetings/continuation.py).
+    status = SelectField("Status", choices=[c for c in MeetingStatus.choices()
+                                            if c.value != MeetingStatus.CONTINUED])
 
 
 class ParticipantForm(FlaskForm):

@@ -16,23 +16,16 @@ from flask import (
 from flask_login import current_user
 
 from .. import access, audit
-from ..content import current_content
 from ..db import begin_write
 from ..extensions import db
 from ..validation import INT32, json_values, request_json
-from . import notes
-from .forms import (
-    ActionItemForm,
-    ConcernForm,
-    DecisionForm,
-    NoteForm,
-    ParkingLotForm,
-)
+from . import live_fragments, notes
+from .forms import NoteForm
 from .live_models import NoteVersion
 from .models import Meeting
 from .notes import NoteConflict
 from .services import MeetingError
-from .views import bp, checklist_view
+from .views import bp
 
 # --- the live meeting ------------------------------------------------------------------
 
@@ -41,32 +34,17 @@ from .views import bp, checklist_view
 @access.signed_in
 def live(meeting_id: int):
     """The meeting on a tablet: checklist, agenda timers, notes, prompts, the boards."""
-    meeting = access.get_or_404(Meeting, meeting_id)
+    meeting = live_fragments.load_meeting(meeting_id)
     if meeting.note is None:  # meetings made before notes existed: give them one
         begin_write()
         meeting = access.get_or_404(Meeting, meeting_id)
         notes.ensure_note(meeting)
         db.session.commit()
     note = meeting.note
-    content = current_content()
-    stage = request.args.get("stage", "")
-    situation = request.args.get("situation", "")
-    q = (request.args.get("q") or "").strip().lower()[:100]
-    prompts = [p for p in content.prompts
-               if (not stage or p.stage == stage)
-               and (not situation or situation in p.situations)
-               and (not q or q in p.text.lower())]
-    stage_labels = {s.key: s.label for s in content.stages}
-    situation_labels = {s.key: s.label for s in content.situations}
     html = render_template(
         "meetings/live.html", meeting=meeting, note=note,
-        checklist=checklist_view(meeting, "during"), prompts=prompts, all_prompts=content.prompts,
-        stages=content.stages, situations=content.situations, stage=stage,
-        situation=situation, q=q, stage_labels=stage_labels, situation_labels=situation_labels,
-        forms={"concerns": ConcernForm(formdata=None), "decisions": DecisionForm(formdata=None),
-               "actions": ActionItemForm(formdata=None),
-               "parking": ParkingLotForm(formdata=None)},
-        note_form=NoteForm(formdata=None, body=note.body, base_version=note.version),
+        **live_fragments.checklist_context(meeting), **live_fragments.page_context(),
+        add_fields=live_fragments.add_form_fields(),
         notes_config={
             "meetingId": meeting.id, "userId": current_user.id,
             "version": note.version, "saveUrl": url_for("meetings.notes_save",
@@ -111,7 +89,7 @@ def notes_get(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/notes")
 @_api("edit_meetings")
 def notes_save(meeting_id: int):
-    """Save the notes (autosave sends JSON; without JavaScript a form); 409 on a stale version."""
+    """Save the notes (JSON autosave or a form); a stale save merges, 409 on a real overlap."""
     meeting = access.get_or_404(Meeting, meeting_id)
     if request.is_json:
         values, problem = json_values(request_json(), {"body": True},
@@ -147,8 +125,15 @@ def notes_save(meeting_id: int):
         return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
     db.session.commit()
     if request.is_json:
+        if saved.merged:  # the editor shows the merged text; mine_version holds what it sent
+            return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat(),
+                           merged=True, body=saved.body, mine_version=saved.mine_version)
         return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
-    flash(f"The notes are saved (version {saved.version}).", "success")
+    if saved.merged:
+        flash(f"Someone saved while you typed; both changes are kept (version "
+              f"{saved.version}).", "success")
+    else:
+        flash(f"The notes are saved (version {saved.version}).", "success")
     return redirect(url_for("meetings.live", meeting_id=meeting.id) + "#notes")
 
 

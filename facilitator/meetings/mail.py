@@ -34,6 +34,9 @@ from .services import local_zone
 CALENDAR_FIELDS = ("starts_at", "duration_minutes", "location", "video_link")
 FAMILY_ROLES = {ParticipantRole.PARENT, ParticipantRole.STUDENT}
 INVITE_KINDS = ("invitation", "update")
+#: Features that add to an invitation (or update) for one participant, e.g. the family's
+#: input link: (meeting, participant, kind) -> extra template values.
+INVITATION_EXTRAS: list = []
 
 
 @event.listens_for(Session, "before_flush")
@@ -118,6 +121,8 @@ def _known_keys(meeting: Meeting) -> set[str]:
 def _queue(meeting: Meeting, p: Participant, kind: str, template: str, key: str,
            attachment: tuple[str, str, bytes] | None, **extra) -> None:
     language = participant_language(p)
+    for hook in INVITATION_EXTRAS:
+        extra.update(hook(meeting, p, kind))
     queue_message(
         organization_id=meeting.organization_id, key=key, kind=kind, recipient=p.email,
         recipient_name=p.name, reply_to=organizer_address(meeting)[1], template=template,

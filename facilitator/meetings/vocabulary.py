@@ -21,6 +21,8 @@ class MeetingStatus(Vocabulary):
     SCHEDULED = "scheduled", "Scheduled"
     HELD = "held", "Held"
     CANCELLED = "cancelled", "Cancelled"
+    #: It ran out of time: a follow-on meeting carries on with what was left open.
+    CONTINUED = "continued", "Continued"
 
 
 class ParticipantRole(Vocabulary):

@@ -52,6 +52,9 @@ LABELS = {
     "outbox_messages": "Mail about the family (with attachments)",
     "adr_survey_invitations": "Survey links",
     "family_exports": "Family exports (ZIP files)",
+    "family_inputs": "The family's input before meetings",
+    "family_input_concerns": "Concerns the family wrote before meetings",
+    "meeting_continuations": "Links between continued meetings",
 }
 #: Tables that are never destroyed with a family (they hold no child data).
 KEPT = {"adr_cases", "audit_entries", "audit_entry_details", "destruction_certificates"}

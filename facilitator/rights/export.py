@@ -37,6 +37,7 @@ from ..packets.models import Document, ManualDecision, Packet, TimelineEvent
 from ..packets.services import safe_filename
 from ..packets.timeline import decision_log, family_timeline
 from ..room.export import room_records
+from ..voice.services import inputs_for
 
 CHUNK = 1024 * 1024
 #: A meeting's child records, as relationship names on Meeting.
@@ -156,7 +157,9 @@ def build_family_export(family: Family, fh: IO[bytes],
         folder = f"meetings/{m.starts_at.date().isoformat()}-{m.id}"
         data = {"meeting": row(m), **{part: [row(x) for x in getattr(m, part)]
                                       for part in MEETING_PARTS},
-                "reflection": row(m.reflection) if m.reflection else None}
+                "reflection": row(m.reflection) if m.reflection else None,
+                "family_input": [{**row(i), "concerns": [row(c) for c in i.concerns]}
+                                 for i in inputs_for(m)]}
         if m.note is not None:
             z.add(f"{folder}/notes.txt", m.note.body)
             for v in m.note.versions:

@@ -2,8 +2,10 @@
 //
 // - Every keystroke is kept in localStorage at once (a draft), and sent to the server a
 //   few seconds after typing stops.
-// - Each save names the version it started from; if someone else saved in between the
-//   server answers 409 with their text, and both are shown to merge by hand.
+// - Each save names the version it started from; if someone else saved in between, the
+//   server merges both when they changed different places (the answer carries the
+//   merged text, shown here), and otherwise answers 409 with their text, and both are
+//   shown to merge by hand.
 // - Offline (or the server unreachable), the draft stays in this browser, survives a
 //   reload, and is sent when the network comes back.
 // - The draft is removed once the server has acknowledged exactly that text, and on
@@ -105,6 +107,7 @@
       }).then(function (response) {
         if (response.status === 200) {
           return response.json().then(function (data) {
+            if (data.merged) { return merged(body, data); }
             version = data.version; lastSaved = body; baseInput.value = version;
             if (textarea.value === body) { dropDraft(); } else { writeDraft(); schedule(); }
             status("Saved at " + timeNow() + " (version " + version + ").", "is-saved");
@@ -127,6 +130,29 @@
         inFlight = false;
         if (again) { again = false; save(); }
       });
+    }
+
+    // Someone saved while this save was under way, in another part of the notes: the
+    // server merged both. Show the merged text, keeping the caret where the person was.
+    // If they typed on meanwhile, keep their text and re-base it on the version holding
+    // exactly what was sent: the next save merges again.
+    function merged(body, data) {
+      if (textarea.value === body) {
+        var caret = textarea.selectionStart, end = textarea.selectionEnd;
+        var same = 0, max = Math.min(body.length, data.body.length);
+        while (same < max && body.charAt(same) === data.body.charAt(same)) { same += 1; }
+        var shift = data.body.length - body.length;
+        textarea.value = data.body;
+        if (document.activeElement === textarea) {
+          textarea.setSelectionRange(caret > same ? caret + shift : caret, end > same ? end + shift : end);
+        }
+        version = data.version; lastSaved = data.body; baseInput.value = version;
+        dropDraft();
+      } else {
+        version = data.mine_version; lastSaved = body; baseInput.value = version;
+        writeDraft(); schedule(500);
+      }
+      status("Saved at " + timeNow() + " with a colleague's changes merged in (version " + data.version + ").", "is-saved");
     }
 
     function showConflict(data) {

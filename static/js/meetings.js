@@ -8,13 +8,8 @@
   }
 
   ready(function () {
-    // Ticking a checklist box saves at once (the Save button still works without JS).
-    document.querySelectorAll("form[data-autosubmit] input[type=checkbox]").forEach(function (box) {
-      box.addEventListener("change", function () {
-        var form = box.form;
-        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
-      });
-    });
+    autosubmit(document);
+    loadChecklistWhenOpened();
 
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
@@ -35,8 +30,69 @@
     }
 
     setUpTimers();
-    setUpPrompts();
+    loadPrompts(setUpPrompts);
   });
+
+  // Ticking a checklist box saves at once (the Save button still works without JS).
+  function autosubmit(root) {
+    root.querySelectorAll("form[data-autosubmit] input[type=checkbox]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var form = box.form;
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      });
+    });
+  }
+
+  // The live page's checklist is folded away: its items are fetched when it is first opened.
+  function loadChecklistWhenOpened() {
+    var details = document.querySelector("details[data-checklist-src]");
+    if (!details) { return; }
+    var loaded = false;
+    details.addEventListener("toggle", function () {
+      if (!details.open || loaded) { return; }
+      loaded = true;
+      var fallback = details.querySelector("[data-checklist-fallback]");
+      fetch(details.getAttribute("data-checklist-src"), { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error("checklist " + response.status); }
+        return response.text();
+      }).then(function (html) {
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        details.replaceChild(box, fallback);
+        autosubmit(box);
+      }).catch(function () {
+        loaded = false;
+        fallback.insertAdjacentText("afterbegin", "The checklist could not be loaded. ");
+      });
+    });
+  }
+
+  // --- the prompt list comes once per browser as a fragment the browser caches (its
+  // address names its version); a copy kept in localStorage serves a reload offline.
+  var PROMPTS_KEY = "facilitator:prompts";
+  function loadPrompts(then) {
+    var holder = document.querySelector("[data-prompts-src]");
+    if (!holder) { then(); return; }
+    var src = holder.getAttribute("data-prompts-src");
+    function put(html) {
+      holder.innerHTML = html;
+      then();
+    }
+    function fromCopy() {
+      var copy = null;
+      try { copy = JSON.parse(localStorage.getItem(PROMPTS_KEY)); } catch (e) { copy = null; }
+      if (copy && typeof copy.html === "string") { put(copy.html); return; }
+      var fallback = holder.querySelector("[data-prompts-fallback]");
+      if (fallback) { fallback.insertAdjacentText("afterbegin", "The prompts could not be loaded. "); }
+    }
+    fetch(src, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (response) {
+      if (!response.ok) { throw new Error("prompts " + response.status); }
+      return response.text();
+    }).then(function (html) {
+      try { localStorage.setItem(PROMPTS_KEY, JSON.stringify({ src: src, html: html })); } catch (e) { /* storage full */ }
+      put(html);
+    }).catch(fromCopy);
+  }
 
   // --- agenda timers: one per item, kept in this browser so a reload does not lose them
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -159,7 +215,10 @@
     situation.addEventListener("change", apply);
     search.addEventListener("input", apply);
 
+    // "Use" puts a prompt into the notes: only where the notes can be edited.
+    var canUse = !!document.getElementById("notes-body");
     document.querySelectorAll("[data-use-prompt]").forEach(function (button) {
+      if (!canUse) { button.remove(); return; }
       button.hidden = false;
       button.addEventListener("click", function () {
         var text = button.closest("[data-prompt]").querySelector(".prompt__text").textContent.trim();

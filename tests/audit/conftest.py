@@ -10,9 +10,11 @@ from facilitator.adr.models import AdrCase
 from facilitator.db import utcnow
 from facilitator.extensions import db
 from facilitator.families.models import Contact, Family, TipEntry
+from facilitator.meetings import continuation
 from facilitator.meetings.notes import ensure_note, save_note
 from facilitator.meetings.services import create_meeting
 from facilitator.packets import services as packet_services
+from facilitator.voice.models import FamilyConcern, FamilyInput
 
 
 def pdf_bytes(text: str) -> bytes:
@@ -57,6 +59,14 @@ def full_family(app):
         for n in range(3):
             save_note(meeting, f"notes version {n} {canary} " + "x" * 3000, note.version,
                       user.id)
+        item = FamilyInput(organization_id=org.id, meeting_id=meeting.id, family_id=family.id,
+                           guardian_name=f"Parent {canary}", status="shared",
+                           strengths=f"Strengths {canary}", needs_note=f"needs {canary}")
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(FamilyConcern(organization_id=org.id, input_id=item.id,
+                                     meeting_id=meeting.id, text=f"Family concern {canary}"))
+        continuation.continue_meeting(meeting, utcnow() + timedelta(days=7), 60, set(), user)
         db.session.add(AdrCase(organization_id=org.id, case_ref=f"C-{family.id}",
                                process="facilitated_iep", received_on=date(2025, 9, 2),
                                school_year=2026, school="Lincoln Elementary",

@@ -61,12 +61,16 @@ def test_the_export_holds_everything_with_a_manifest(client, signed_in, full_fam
         assert hashlib.sha256(zf.read(name)).hexdigest() == info["sha256"], name
     doc_files = sorted(n for n in names if n.startswith("documents/0"))
     assert [zf.read(n) for n in doc_files] == stored
-    folder = next(n.rsplit("/", 1)[0] for n in names if n.endswith("/notes.txt"))
+    # The meeting with notes (its continued follow-on has none yet).
+    folder = next(n.split("/notes-versions/")[0] for n in names if "/notes-versions/" in n)
     versions = sorted(n for n in names if n.startswith(f"{folder}/notes-versions/"))
     assert len(versions) == 3
     assert zf.read(versions[0]).decode().startswith("notes version 0 export-check")
     assert zf.read(f"{folder}/notes.txt").decode().startswith("notes version 2")
     assert any(n.startswith(folder) and n.endswith(".docx") for n in names)
+    meeting_json = json.loads(zf.read(f"{folder}/meeting.json"))
+    assert meeting_json["family_input"][0]["strengths"] == "Strengths export-check"
+    assert meeting_json["family_input"][0]["concerns"][0]["text"] == "Family concern export-check"
     index = zf.read("index.html").decode()
     for expected in ("Student export-check", "Parent export-check", "Loves trains export-check",
                      "Concern raised export-check", "Decided export-check"):
@@ -145,7 +149,11 @@ def test_destruction_leaves_a_certificate_and_no_trace(app, client, signed_in, m
         DestructionCertificate.reference == reference)).scalar_one()
     counts = dict(cert.counts)
     assert counts["Family record (student)"] == 1 and counts["Documents"] == 2
-    assert counts["Meetings"] == 1 and counts["Meeting notes versions"] == 3
+    # The meeting and its follow-on (continued), with the family's input before it.
+    assert counts["Meetings"] == 2 and counts["Meeting notes versions"] == 3
+    assert counts["Links between continued meetings"] == 1
+    assert counts["The family's input before meetings"] == 1
+    assert counts["Concerns the family wrote before meetings"] == 1
     assert counts["Guardians and contacts"] == 1 and counts["Timeline events"] == 1
     assert cert.files_removed == 2 and cert.cases_anonymized == 1
     assert canary not in json.dumps(cert.counts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from helpers import post_form
 
 from facilitator.content import current_content
@@ -17,7 +19,13 @@ def test_live_view_shows_everything_a_facilitator_needs(client, signed_in, make_
     for heading in ("Agenda", "Notes", "Question prompts", "Concerns", "Decisions",
                     "Action items", "Parking lot", current_content().checklists["during"].title):
         assert heading in html, heading
-    assert html.count("data-prompt ") == len(current_content().prompts)
+    # The prompts come as one fragment the browser caches, named by its version.
+    src = re.search(r'data-prompts-src="([^"]+)"', html).group(1).replace("&amp;", "&")
+    fragment = client.get(src)
+    assert fragment.get_data(as_text=True).count("data-prompt ") == len(current_content().prompts)
+    assert "immutable" in fragment.headers["Cache-Control"]
+    assert client.get(src, headers={"If-None-Match": fragment.headers["ETag"]}).status_code == 304
+    assert "data-prompt " not in html and len(html) < 30_000
     assert 'id="notes-config"' in html and "meeting-notes.js" in html
     assert "<script>" not in html and "onclick" not in html and 'style="' not in html
 

@@ -54,6 +54,7 @@ from facilitator.program.models import (
 )
 from facilitator.program.request_models import ProgramRequest
 from facilitator.rights.models import DestructionCertificate, FamilyExport
+from facilitator.voice.models import FamilyConcern, FamilyInput
 
 ROLES = (Role.ADMIN, Role.FACILITATOR, Role.ADVOCATE, Role.ANALYST, Role.NEUTRAL)
 #: Text columns that get the canary (never vocabulary columns such as status or kind).
@@ -192,6 +193,14 @@ def _load(key: str) -> Org:
         decided_at=__import__("facilitator.db", fromlist=["utcnow"]).utcnow())
     db.session.add(request_row)
     db.session.flush()
+    family_input = FamilyInput(organization_id=org.id, meeting_id=meeting.id,
+                               family_id=meeting.family_id, status="shared")
+    db.session.add(family_input)
+    db.session.flush()
+    family_concern = FamilyConcern(organization_id=org.id, input_id=family_input.id,
+                                   meeting_id=meeting.id, text=f"Worry {canary}")
+    db.session.add(family_concern)
+    db.session.flush()
     ids = {
         "family": _first(Family, org.id, id=_first(Contact, org.id).family_id),
         "contact": _first(Contact, org.id), "tip": _first(TipEntry, org.id),
@@ -204,6 +213,7 @@ def _load(key: str) -> Org:
         "pairing": _pairing(meeting), "export": export,
         "neutral": neutral, "training": neutral.trainings[0], "assignment": assignment,
         "request": request_row,
+        "family_concern": family_concern,
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -245,6 +255,8 @@ def _args(rule, o: Org) -> dict:
         put(kind="training", item_id=ids["training"].id, neutral_id=ids["neutral"].id)
     if "assignment_id" in names:
         put(assignment_id=ids["assignment"].id, case_id=ids["assignment"].case_id)
+    if "concern_id" in names:
+        put(concern_id=ids["family_concern"].id, meeting_id=ids["family_concern"].meeting_id)
     if "item_id" in names and r.startswith("/admin/checklists"):
         put(item_id=ids["org_item"].id)
     for arg, key in (("contact_id", "contact"), ("tip_id", "tip"), ("doc_id", "document"),

@@ -1,0 +1,162 @@
+"""What the live page loads apart from itself, so that the page stays small and fast.
+
+- The question prompts: one fragment the browser loads once and keeps (its address
+  names the content's version; it answers 304 to a matching ETag), instead of ~90
+  prompts in every load of the page. The page renders the list itself only when
+  asked to filter without JavaScript (``?stage=…&situation=…&q=…``).
+- The during-meeting checklist (folded away on the page): loaded when it is first
+  opened, with an ETag. ``?checklist=open`` (no JavaScript, or back from ticking an
+  item) renders it in the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import (
+    current_app,
+    make_response,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import access
+from ..content import current_content
+from . import checklists
+from .forms import ActionItemForm, ConcernForm, DecisionForm, ParkingLotForm
+from .live_models import MeetingNote
+from .models import Meeting
+from .views import bp, checklist_view
+
+#: The live page's "add" forms: kind -> (form, id prefix). Their empty fields are the
+#: same on every load, so they are rendered once per process and language.
+ADD_FORMS = {"concerns": (ConcernForm, "new-concern-"),
+             "decisions": (DecisionForm, "new-decision-"),
+             "actions": (ActionItemForm, "new-action-"),
+             "parking": (ParkingLotForm, "new-parking-")}
+_FIELDS = ('{% from "_macros.html" import field %}{% for f in form if f.name != "csrf_token" %}'
+           '{{ field(f, id_prefix=prefix) }}{% endfor %}')
+
+
+def add_form_fields() -> dict:
+    """The empty fields of the live page's add forms (kind -> HTML), rendered once."""
+    cache = current_app.extensions.setdefault("facilitator.add_form_fields", {})
+    key = str(get_locale())
+    if key not in cache:
+        cache[key] = {
+            kind: Markup(render_template_string(  # noqa: S704 - rendered by our template
+                _FIELDS, prefix=prefix, form=cls(formdata=None, meta={"csrf": False})))
+            for kind, (cls, prefix) in ADD_FORMS.items()}
+    return cache[key]
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting with everything the live page shows, in a few queries (not one per list)."""
+    db_options = (selectinload(Meeting.agenda_items), selectinload(Meeting.ground_rules),
+                  selectinload(Meeting.concerns), selectinload(Meeting.decisions),
+                  selectinload(Meeting.action_items), selectinload(Meeting.parking_lot),
+                  selectinload(Meeting.checklist_progress),
+                  joinedload(Meeting.note).joinedload(MeetingNote.updated_by))
+    from ..extensions import db
+
+    db.session.execute(db.select(Meeting).where(Meeting.id == meeting_id).options(*db_options)
+                       ).unique().scalar_one_or_none()
+    return access.get_or_404(Meeting, meeting_id)
+
+#: A year: the address changes when the prompts do (``?v=`` is their version).
+MAX_AGE = 365 * 24 * 3600
+FILTERS = ("stage", "situation", "q")
+
+
+def _labels(content) -> dict:
+    return {"stage_labels": {s.key: s.label for s in content.stages},
+            "situation_labels": {s.key: s.label for s in content.situations}}
+
+
+def _rendered() -> tuple[str, str]:
+    """(html, version) of the whole list, rendered once per process."""
+    cache = current_app.extensions.setdefault("facilitator.prompts_fragment", {})
+    if "html" not in cache:
+        content = current_content()
+        html = render_template("meetings/_prompt_list.html", all_prompts=content.prompts,
+                               shown=None, **_labels(content))
+        cache["html"] = html
+        cache["version"] = hashlib.sha256(html.encode()).hexdigest()[:16]
+    return cache["html"], cache["version"]
+
+
+def fragment_url() -> str:
+    """The fragment's address, naming its version (so a browser may keep it a year)."""
+    return url_for("meetings.prompts_fragment", v=_rendered()[1])
+
+
+def inline_filtered() -> bool:
+    """Whether this request asks the live page to filter the prompts (the no-JS path)."""
+    return any(k in request.args for k in FILTERS)
+
+
+def page_context() -> dict:
+    """What live.html needs for the prompts panel, filtered or as a link to the fragment."""
+    content = current_content()
+    stage = request.args.get("stage", "")
+    situation = request.args.get("situation", "")
+    q = (request.args.get("q") or "").strip().lower()[:100]
+    context = {"all_prompts": content.prompts, "stages": content.stages,
+               "situations": content.situations, "stage": stage, "situation": situation,
+               "q": q, "prompts_src": None, **_labels(content)}
+    if inline_filtered():
+        context["prompts"] = [p for p in content.prompts
+                              if (not stage or p.stage == stage)
+                              and (not situation or situation in p.situations)
+                              and (not q or q in p.text.lower())]
+    else:
+        context["prompts"] = content.prompts
+        context["prompts_src"] = fragment_url()
+    return context
+
+
+def _conditional(html: str, cache_control: str, version: str | None = None):
+    """The response for a fragment: 304 when the browser has this version, else the HTML."""
+    version = version or hashlib.sha256(html.encode()).hexdigest()[:16]
+    cached = request.if_none_match.contains(version)
+    response = make_response("" if cached else html, 304 if cached else 200)
+    response.headers["ETag"] = f'"{version}"'
+    response.headers["Cache-Control"] = cache_control
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
+
+
+def checklist_context(meeting: Meeting) -> dict:
+    """The during checklist for live.html: its rows when shown in the page, else the counts
+    and the fragment's address."""
+    if request.args.get("checklist") == "open":
+        return {"checklist": checklist_view(meeting, "during"), "checklist_src": None}
+    done, total = checklists.checklist_counts(meeting, "during")
+    return {"checklist": {"title": current_content().checklists["during"].title,
+                          "done": done, "total": total},
+            "checklist_src": url_for("meetings.checklist_fragment", meeting_id=meeting.id)}
+
+
+@bp.get("/meetings/<int:meeting_id>/checklist/during/items")
+@access.signed_in
+def checklist_fragment(meeting_id: int):
+    """The during checklist's items with their tick forms (HTML; 304 when unchanged)."""
+    meeting = access.get_or_404(Meeting, meeting_id)
+    html = render_template("meetings/_checklist.html", meeting=meeting,
+                           checklist=checklist_view(meeting, "during"), next_page="live")
+    return _conditional(html, "private, no-cache")
+
+
+@bp.get("/meetings/prompts")
+@access.signed_in
+def prompts_fragment():
+    """Every question prompt as an HTML list (cached by the browser; 304 when unchanged)."""
+    html, version = _rendered()
+    if request.args.get("v") == version:
+        return _conditional(html, f"private, max-age={MAX_AGE}, immutable", version)
+    return _conditional(html, "private, no-cache", version)

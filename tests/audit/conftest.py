@@ -16,15 +16,9 @@ from facilitator.packets import services as packet_services
 
 
 def pdf_bytes(text: str) -> bytes:
-    import io
+    from facilitator.packets.pdftext import text_pdf_bytes
 
-    from facilitator.packets.pdfstream import StreamingPdfWriter
-
-    out = io.BytesIO()
-    w = StreamingPdfWriter(out, "test")
-    w.add_text_pages([("p", text)], None)
-    w.finish()
-    return out.getvalue()
+    return text_pdf_bytes([("p", text)], "test")
 
 
 @pytest.fixture()

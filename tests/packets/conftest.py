@@ -27,14 +27,12 @@ def make_family(app):
 
 def pdf_bytes(pages: int = 1, text: str = "Hello") -> bytes:
     """A small real PDF with ``pages`` pages of text."""
-    from facilitator.packets.pdfstream import StreamingPdfWriter
+    from facilitator.packets.pdftext import text_pdf_bytes
 
-    out = io.BytesIO()
-    w = StreamingPdfWriter(out, "test")
+    lines = []
     for i in range(pages):
-        w.add_text_pages([("p", f"{text} {i + 1}")], None)
-    w.finish()
-    return out.getvalue()
+        lines += [("break", "")] * bool(i) + [("p", f"{text} {i + 1}")]
+    return text_pdf_bytes(lines, "test")
 
 
 def docx_bytes(text: str = "A letter from the school.") -> bytes:

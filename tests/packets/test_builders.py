@@ -162,23 +162,17 @@ def test_libreoffice_converts_docx_images_and_text(tmp_path, sample):
 
 @pytest.mark.parametrize("rotate", [0, 90, 180, 270])
 def test_stamp_reads_upright_on_rotated_pages(tmp_path, rotate):
-    import io
-
     from pypdf import PdfWriter
 
-    from facilitator.packets.pdfstream import StreamingPdfWriter
+    from facilitator.packets.pdfcombine import Part, combine
 
     src = PdfWriter()
     page = src.add_blank_page(612, 792)
     page.rotate(rotate)
-    buf = io.BytesIO()
-    src.write(buf)
-    buf.seek(0)
+    with open(tmp_path / "src.pdf", "wb") as fh:
+        src.write(fh)
     out = tmp_path / "r.pdf"
-    with open(out, "wb") as fh:
-        w = StreamingPdfWriter(fh)
-        w.add_pdf(buf, "x", lambda p, n: f"Exhibit 001 — page {n}")
-        w.finish()
+    combine([Part(tmp_path / "src.pdf", 1, "x", "Exhibit 001")], out, tmp_path, "t")
     reader = PdfReader(out)
     assert "Exhibit 001 — page 1" in reader.pages[0].extract_text()
     # Where the text lands, as shown: poppler reports the box of each word.

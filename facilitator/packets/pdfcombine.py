@@ -205,6 +205,8 @@ def _copies(src: pikepdf.Pdf, out: pikepdf.Pdf, start: int) -> dict:
     stack = [(page.obj, out.pages[start + i].obj) for i, page in enumerate(src.pages)]
     while stack:
         a, b = stack.pop()
+        if not isinstance(a, pikepdf.Object):  # numbers, booleans come back as Python's
+            continue
         if a.is_indirect:
             if a.objgen in mapping:
                 continue
@@ -225,7 +227,7 @@ def _mapped(obj, mapping: dict):
         items = [_mapped(x, mapping) for x in obj]
         return Array([x for x in items if x is not None])
     if isinstance(obj, Dictionary) and obj.is_indirect:
-        return mapping.get(obj.objgen)
+        return mapping.get(obj.objgen)  # a layer no page uses was not copied
     return obj
 
 

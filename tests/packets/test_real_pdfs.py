@@ -169,3 +169,38 @@ def test_owner_password_only_pdf_is_accepted(client, family, tmp_path):
     src = pdf_corpus.encrypted(tmp_path, "aes-256", user_password=False)
     assert upload_files(client, family, [(src.name, src.read_bytes())]).status_code == 302
     assert db.session.execute(db.select(Document)).scalar_one().page_count == 2
+
+
+@pytest.mark.parametrize("count", [30, 130])
+def test_index_of_many_long_titles_points_at_the_right_pages(client, family, sample, count):
+    """Titles of the field's full length (wide capitals, one unbroken word) wrap onto
+    several index pages; each exhibit starts where the index and its bookmark say."""
+    from pypdf import PdfReader
+
+    from facilitator.packets import services
+
+    for i in range(count):
+        title = ("W" * 200 if i % 3 == 0 else (f"{i} Letter from the district about the "
+                                                "evaluation and the reading services " * 4))[:200]
+        services.add_document_bytes(family, f"d{i}.pdf", sample.pdf(1 + i % 2, f"Body {i}"),
+                                    title=title)
+    db.session.commit()
+    packet = build_packet(client, family, title="M" * 200)
+    out = storage.path_for(packet.pdf_key)
+    assert qpdf_check(out).returncode == 0
+    exhibits = packet.manifest["exhibits"]
+    index_pages = exhibits[0]["first_page"] - 1
+    assert index_pages >= 2
+    reader = PdfReader(out)
+    assert len(reader.pages) == index_pages + sum(e["pages"] for e in exhibits)
+    marks = [reader.get_destination_page_number(o) + 1 for o in reader.outline]
+    assert marks == [1] + [e["first_page"] for e in exhibits]
+    index_text = " ".join(reader.pages[n].extract_text() for n in range(index_pages))
+    for ex in exhibits:
+        assert f"Exhibit {ex['number']:03d} — page {ex['first_page']}" in \
+            reader.pages[ex["first_page"] - 1].extract_text()
+        assert f"page {ex['first_page']}" in index_text
+    # Nothing is set beyond the right margin.
+    html = subprocess.run(["pdftotext", "-f", "1", "-l", str(index_pages), "-bbox",  # noqa: S603, S607
+                           str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', html)) <= 612 - 72 + 1

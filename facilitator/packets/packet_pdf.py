@@ -121,7 +121,7 @@ def build_pdf(content: PacketContent, out_path: Path, workdir: Path,
             part.stamp_label = ex.label
             sequence.append(part)
     progress("Combining the exhibits into one PDF")
-    combine(sequence, out_path, workdir, content.title)
+    combine(sequence, out_path, workdir, content.title, progress=progress)
 
 
 def open_exhibit(path: Path) -> Part:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess  # noqa: S404 - qpdf is run with a fixed argument list
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,8 +58,12 @@ def qpdf_command() -> str:
     return found
 
 
-def combine(parts: list[Part], out: Path, workdir: Path, title: str) -> int:
-    """Write the parts, in order, as one finished PDF at ``out``; returns its page count."""
+def combine(parts: list[Part], out: Path, workdir: Path, title: str,
+            progress: Callable[[str], None] | None = None) -> int:
+    """Write the parts, in order, as one finished PDF at ``out``; returns its page count.
+
+    ``progress`` hears how far the writing is (a heartbeat for a long build).
+    """
     concat = workdir / "concatenated.pdf"
     cmd = [qpdf_command(), "--empty", "--warning-exit-0", "--no-warn", "--pages",
            *[str(p.path) for p in parts], "--", str(concat)]
@@ -78,7 +83,8 @@ def combine(parts: list[Part], out: Path, workdir: Path, title: str) -> int:
             _outline_and_labels(pdf, parts)
             pdf.docinfo[Name.Title] = title
             pdf.docinfo[Name.Producer] = "Facilitator"
-            pdf.save(out)
+            pdf.save(out, progress=(lambda pct: progress(f"Writing the combined PDF ({pct}%)"))
+                     if progress else None)
         return total
     finally:
         concat.unlink(missing_ok=True)

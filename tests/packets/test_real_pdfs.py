@@ -204,3 +204,22 @@ def test_index_of_many_long_titles_points_at_the_right_pages(client, family, sam
     html = subprocess.run(["pdftotext", "-f", "1", "-l", str(index_pages), "-bbox",  # noqa: S603, S607
                            str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', html)) <= 612 - 72 + 1
+
+
+def test_a_protected_pdf_stored_before_the_check_is_named_on_the_packet_page(
+        client, family, tmp_path, sample):
+    upload_files(client, family, [("report.pdf", sample.pdf(1))])
+    # A file kept before uploads were checked: the same row, a protected file behind it.
+    old = db.session.execute(db.select(Document)).scalar_one()
+    src = pdf_corpus.encrypted(tmp_path, "aes-128", user_password=True)
+    storage.path_for(old.storage_key).write_bytes(src.read_bytes())
+    old.title = "Letter with a password"
+    db.session.commit()
+    upload_files(client, family, [("plain.pdf", sample.pdf(2))])
+    packet = build_packet(client, family)
+    page = client.get(f"/records/families/{family.id}/packets/{packet.id}").get_data(
+        as_text=True)
+    assert "Letter with a password: it is protected by a password" in page
+    assert "save an unprotected copy and upload that" in page
+    assert [e["included"] for e in packet.manifest["exhibits"]] == [False, True]
+    assert qpdf_check(storage.path_for(packet.pdf_key)).returncode == 0

@@ -219,3 +219,12 @@ def readable(folder: Path) -> list[Path]:
 def protected(folder: Path) -> list[Path]:
     """A file for each encryption revision that cannot be opened without its password."""
     return [encrypted(folder, m, user_password=True) for m in ENCRYPTIONS]
+
+
+def assert_qpdf_check(path: Path) -> None:
+    """``qpdf --check`` finds neither error nor warning in ``path`` (exit 0)."""
+    import subprocess  # noqa: S404 - qpdf with a fixed argument list
+
+    done = subprocess.run(["qpdf", "--check", str(path)],  # noqa: S603, S607
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"qpdf --check {path.name}: {done.stdout}{done.stderr}"

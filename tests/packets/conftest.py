@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from facilitator.extensions import db
 from facilitator.families.models import Family
+
+
+@pytest.fixture(autouse=True)
+def every_packet_passes_qpdf_check(request):
+    """After each test, ``qpdf --check`` on every combined PDF it built into storage."""
+    if "app" not in request.fixturenames or not shutil.which("qpdf"):
+        yield
+        return
+    from pdf_corpus import assert_qpdf_check
+
+    # Asked for before the test runs, so the app outlives this fixture's check.
+    folder = Path(request.getfixturevalue("app").config["STORAGE_DIR"]) / "packets"
+    yield
+    for pdf in folder.rglob("*.pdf") if folder.exists() else ():
+        assert_qpdf_check(pdf)
 
 
 @pytest.fixture()

@@ -16,6 +16,7 @@ import pdf_corpus
 import pikepdf
 import pytest
 from helpers import post_form, upload_files
+from pdf_corpus import assert_qpdf_check
 
 from facilitator.extensions import db
 from facilitator.packets import storage
@@ -50,11 +51,6 @@ def build_packet(client, fam, title="Hearing packet") -> Packet:
     return packet
 
 
-def qpdf_check(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["qpdf", "--check", str(path)],  # noqa: S603, S607
-                          capture_output=True, text=True, check=False)
-
-
 def render(pdf: Path, first: int, last: int, folder: Path) -> list[tuple[int, int, bytes]]:
     """Pages ``first``..``last`` (1-based) as (width, height, grey bytes)."""
     prefix = folder / f"{pdf.stem}-{first}"
@@ -86,8 +82,7 @@ def test_every_page_renders_like_its_source_and_qpdf_check_passes(client, family
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     packet = build_packet(client, family)
     out = storage.path_for(packet.pdf_key)
-    check = qpdf_check(out)
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_qpdf_check(out)
 
     exhibits = {e["title"]: e for e in packet.manifest["exhibits"]}
     compared = 0
@@ -187,7 +182,7 @@ def test_index_of_many_long_titles_points_at_the_right_pages(client, family, sam
     db.session.commit()
     packet = build_packet(client, family, title="M" * 200)
     out = storage.path_for(packet.pdf_key)
-    assert qpdf_check(out).returncode == 0
+    assert_qpdf_check(out)
     exhibits = packet.manifest["exhibits"]
     index_pages = exhibits[0]["first_page"] - 1
     assert index_pages >= 2
@@ -222,4 +217,4 @@ def test_a_protected_pdf_stored_before_the_check_is_named_on_the_packet_page(
     assert "Letter with a password: it is protected by a password" in page
     assert "save an unprotected copy and upload that" in page
     assert [e["included"] for e in packet.manifest["exhibits"]] == [False, True]
-    assert qpdf_check(storage.path_for(packet.pdf_key)).returncode == 0
+    assert_qpdf_check(storage.path_for(packet.pdf_key))

@@ -50,12 +50,32 @@ class Part:
     layers: bool = False  # the file has optional content (/OCProperties)
 
 
-def qpdf_command() -> str:
-    found = shutil.which("qpdf")
-    if not found:
-        raise CombineError("the qpdf program is not installed on the server "
-                           "(Debian package qpdf)")
-    return found
+def concatenate(paths: list[Path], out: Path) -> None:
+    """The pages of ``paths``, in order, in one file: the ``qpdf`` command when it is
+    installed (flat memory); otherwise pikepdf alone, correct but holding every
+    copied stream in memory (see the README), with a warning in the log."""
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        from flask import current_app
+
+        current_app.logger.warning("the qpdf program is not installed (Debian package "
+                                   "qpdf): combining in memory")
+        concatenate_in_memory(paths, out)
+        return
+    cmd = [qpdf, "--empty", "--warning-exit-0", "--no-warn", "--pages",
+           *[str(p) for p in paths], "--", str(out)]
+    done = subprocess.run(cmd, capture_output=True, check=False)  # noqa: S603
+    if done.returncode != 0 or not out.exists():
+        raise CombineError("qpdf could not combine the exhibits: "
+                           + done.stderr.decode("utf-8", "replace")[-300:])
+
+
+def concatenate_in_memory(paths: list[Path], out: Path) -> None:
+    with pikepdf.new() as pdf:
+        for path in paths:
+            with pikepdf.open(path) as src:
+                pdf.add_pages_from(src, outlines="ignore")
+        pdf.save(out)
 
 
 def combine(parts: list[Part], out: Path, workdir: Path, title: str,
@@ -65,12 +85,7 @@ def combine(parts: list[Part], out: Path, workdir: Path, title: str,
     ``progress`` hears how far the writing is (a heartbeat for a long build).
     """
     concat = workdir / "concatenated.pdf"
-    cmd = [qpdf_command(), "--empty", "--warning-exit-0", "--no-warn", "--pages",
-           *[str(p.path) for p in parts], "--", str(concat)]
-    done = subprocess.run(cmd, capture_output=True, check=False)  # noqa: S603
-    if done.returncode != 0 or not concat.exists():
-        raise CombineError("qpdf could not combine the exhibits: "
-                           + done.stderr.decode("utf-8", "replace")[-300:])
+    concatenate([p.path for p in parts], concat)
     try:
         with pikepdf.open(concat) as pdf:
             total = len(pdf.pages)

@@ -84,14 +84,22 @@ def test_every_page_renders_like_its_source_and_qpdf_check_passes(client, family
     out = storage.path_for(packet.pdf_key)
     assert_qpdf_check(out)
 
-    exhibits = {e["title"]: e for e in packet.manifest["exhibits"]}
+    compared = assert_renders_like_sources(sources, out, packet.manifest["exhibits"], tmp_path)
+    assert compared == sum(e["pages"] for e in packet.manifest["exhibits"])
+    print(f"\n{compared} pages compared with their sources; qpdf --check: exit 0")
+
+
+def assert_renders_like_sources(sources: list[Path], out: Path, exhibits: list[dict],
+                                folder: Path) -> int:
+    """Each source's pages render like its pages in ``out``; returns the pages compared."""
+    by_title = {e["title"]: e for e in exhibits}
     compared = 0
     for src in sources:
-        ex = exhibits[src.stem]
+        ex = by_title[src.stem]
         assert ex["included"], (src.name, ex["reason"])
         pages = ex["pages"]
-        before = render(src, 1, pages, tmp_path)
-        after = render(out, ex["first_page"], ex["first_page"] + pages - 1, tmp_path)
+        before = render(src, 1, pages, folder)
+        after = render(out, ex["first_page"], ex["first_page"] + pages - 1, folder)
         assert len(before) == len(after) == pages
         for n, (a, b) in enumerate(zip(before, after, strict=True), start=1):
             # The stamp's strip: 35 pt high, scaled down with the stamp on a small page.
@@ -101,8 +109,28 @@ def test_every_page_renders_like_its_source_and_qpdf_check_passes(client, family
             total, bad = differing(a, b, strip)
             assert bad <= total * 0.002, f"{src.name} page {n}: {bad} of {total} pixels differ"
             compared += 1
-    assert compared == sum(e["pages"] for e in exhibits.values())
-    print(f"\n{compared} pages compared with their sources; qpdf --check: exit 0")
+    return compared
+
+
+def test_without_the_qpdf_command_pikepdf_combines_the_same_pages(app, tmp_path, monkeypatch):
+    """A server without the qpdf program still builds (in memory, with a warning)."""
+    from datetime import date
+
+    from facilitator.packets.builders import Exhibit, PacketContent
+    from facilitator.packets.packet_pdf import build_pdf
+
+    sources = pdf_corpus.readable(tmp_path)
+    content = PacketContent(title="Packet", student_name="Jordan", organization="Org",
+                            exhibits=[Exhibit(number=i, title=p.stem, doc_date=date(2025, 1, 1),
+                                              type_label="Other", file_type="pdf", path=p)
+                                      for i, p in enumerate(sources, start=1)])
+    out = tmp_path / "packet.pdf"
+    with monkeypatch.context() as env:
+        env.setenv("PATH", str(tmp_path))  # a PATH where no qpdf is found
+        build_pdf(content, out, tmp_path)
+    assert_qpdf_check(out)
+    assert assert_renders_like_sources(sources, out, [e.to_json() for e in content.exhibits],
+                                       tmp_path) == sum(e.page_count for e in content.exhibits)
 
 
 def test_layers_keep_their_default_visibility(client, family, tmp_path):

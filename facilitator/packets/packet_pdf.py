@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .builders import CONVERTED_TYPES, PacketContent, Progress, convert_to_pdf
-from .pdfcombine import Part, combine
+from .pdfcombine import Part, combine, readable_by_qpdf_command
 from .pdftext import paginate, write_text_pdf
 
 PROTECTED = ("it is protected by a password, so it cannot be opened here; save an unprotected "
@@ -138,6 +138,8 @@ def open_exhibit(path: Path) -> Part:
         raise ValueError(f"the PDF could not be read ({_short(exc)})") from exc
     if not pages:
         raise ValueError("the PDF has no pages")
+    if (problem := readable_by_qpdf_command(path, pages)) is not None:
+        raise ValueError(f"the PDF could not be read ({problem})")
     return Part(path, pages, layers=layers)
 
 

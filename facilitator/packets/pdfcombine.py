@@ -70,6 +70,21 @@ def concatenate(paths: list[Path], out: Path) -> None:
                            + done.stderr.decode("utf-8", "replace")[-300:])
 
 
+def readable_by_qpdf_command(path: Path, pages: int) -> str | None:
+    """None when the ``qpdf`` command (which may be older than pikepdf's) reads the
+    same number of pages; else what it said. Cheap: the page tree only."""
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        return None
+    done = subprocess.run([qpdf, "--warning-exit-0", "--no-warn", "--show-npages",  # noqa: S603
+                           str(path)], capture_output=True, check=False)
+    said = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode == 0 and said == str(pages):
+        return None
+    return (done.stderr.decode("utf-8", "replace").strip()[-120:]
+            or f"qpdf counts {said or 'no'} pages")
+
+
 def concatenate_in_memory(paths: list[Path], out: Path) -> None:
     with pikepdf.new() as pdf:
         for path in paths:

@@ -183,7 +183,7 @@ def qpdf_concat(files: list[str], out: str) -> dict:
 
 
 class ProgramPeak:
-    """The highest VmHWM of any program this process runs (sampled every 20 ms).
+    """The highest VmHWM of any qpdf this process runs (sampled every 20 ms).
 
     A program's high-water mark only grows, so a sample shortly before it exits
     is its peak; RUSAGE_CHILDREN cannot be used, it counts the forking parent.
@@ -210,9 +210,11 @@ class ProgramPeak:
                         status = Path(f"/proc/{pid}/status").read_text()
                     except OSError:
                         continue
-                    for line in status.splitlines():
-                        if line.startswith("VmHWM:"):
-                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                    fields = dict(line.split(":", 1) for line in status.splitlines()
+                                  if ":" in line)
+                    # Between fork and exec a child still shows this process's memory.
+                    if fields.get("Name", "").strip() == "qpdf" and "VmHWM" in fields:
+                        self.peak_kb = max(self.peak_kb, int(fields["VmHWM"].split()[0]))
 
     def finish(self) -> float:
         self.stop.set()

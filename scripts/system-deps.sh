@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need from Debian's packages when run as root and missing:
 # Chromium (browser tests), PostgreSQL (second database pass), LibreOffice and
-# poppler (converting generated Word files), Redis (the queue test on Redis).
+# poppler (converting generated Word files; rendering packet pages to compare),
+# Redis (the queue test on Redis), qpdf (combines the exhibits of a record packet).
 # Otherwise say what is skipped.
 set -euo pipefail
 
@@ -11,9 +12,10 @@ ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system-deps: Chromium, PostgreSQL, LibreOffice, poppler and Redis are present."
+  echo "system-deps: Chromium, PostgreSQL, LibreOffice, poppler, Redis and qpdf are present."
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

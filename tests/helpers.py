@@ -47,3 +47,21 @@ def assert_no_axe_violations(page):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
         "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def upload_files(client, family, files, **fields):
+    """Upload ``files`` ([(name, bytes)]) to a family's documents through the upload form."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    data = {"doc_type": "evaluation", "doc_date": "2025-03-04", "source": "School psychologist",
+            "description": "", "tags": "Reading, behavior, reading"}
+    data.update(fields)
+    data["files"] = [FileStorage(io.BytesIO(content), filename=name) for name, content in files]
+    data["csrf_token"] = csrf_token(client, f"/records/families/{family.id}/documents")
+    # Encoded in memory: the test client would spool a large body to a file it never closes.
+    boundary, body = encode_multipart(data)
+    return client.post(f"/records/families/{family.id}/documents", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")

@@ -16,16 +16,12 @@ from datetime import date
 from ..extensions import db
 from ..families.models import Family
 from . import services
-from .pdfstream import StreamingPdfWriter
+from .pdftext import text_pdf_bytes
 
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
-    out = io.BytesIO()
-    writer = StreamingPdfWriter(out, title)
     lines = [("h", title)] + [("p", p) for para in paragraphs for p in (para, "")]
-    writer.add_text_pages(lines, None)
-    writer.finish()
-    return out.getvalue()
+    return text_pdf_bytes(lines, title)
 
 
 def _docx(title: str, paragraphs: list[str]) -> bytes:

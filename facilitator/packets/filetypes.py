@@ -84,17 +84,31 @@ def _is_utf8_text(path: Path) -> bool:
     return True
 
 
+PROTECTED_MESSAGE = ("This PDF is password-protected, so it cannot be opened here or put in "
+                     "a record packet. Save a copy without the password (in most PDF readers: "
+                     "print it to PDF) and upload that.")
+
+
+def check_pdf(path: Path) -> None:
+    """UnsupportedFile when the PDF needs a password to open (damaged ones are kept)."""
+    import pikepdf
+
+    try:
+        pikepdf.open(path).close()
+    except pikepdf.PasswordError as exc:
+        raise UnsupportedFile(PROTECTED_MESSAGE) from exc
+    except Exception:  # noqa: BLE001, S110 - damage is named when a packet is built
+        pass
+
+
 def page_count(path: Path, filetype: FileType) -> int | None:
     """Pages of a PDF (read lazily), 1 for an image, None when unknown before conversion."""
     if filetype is PDF:
-        from pypdf import PdfReader
+        import pikepdf
 
         try:
-            with open(path, "rb") as fh:
-                reader = PdfReader(fh)
-                if reader.is_encrypted and not reader.decrypt(""):
-                    return None
-                return len(reader.pages)
+            with pikepdf.open(path) as pdf:
+                return len(pdf.pages)
         except Exception:  # noqa: BLE001 - a damaged PDF still gets stored; count unknown
             return None
     if filetype in (PNG, JPEG):

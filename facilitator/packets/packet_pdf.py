@@ -7,7 +7,11 @@ import tempfile
 from pathlib import Path
 
 from .builders import CONVERTED_TYPES, PacketContent, Progress, convert_to_pdf
-from .pdfstream import StreamingPdfWriter
+from .pdfcombine import Part, combine, readable_by_qpdf_command
+from .pdftext import paginate, write_text_pdf
+
+PROTECTED = ("it is protected by a password, so it cannot be opened here; save an unprotected "
+             "copy and upload that")
 
 
 def _index_lines(content: PacketContent) -> list[tuple[str, str]]:
@@ -29,8 +33,8 @@ def build_pdf(content: PacketContent, out_path: Path, workdir: Path,
     Sets ``included``, ``reason``, ``page_count`` and ``first_page`` on each exhibit.
     DOCX, images and text go through LibreOffice when ``soffice`` is given;
     without it, text is set in Helvetica here and the others are left out with
-    the reason. Memory stays flat: each source is read lazily and written out
-    object by object.
+    the reason. Memory stays flat: qpdf concatenates the files and pikepdf reads
+    the result lazily to stamp it (see pdfcombine.py).
     """
     progress = progress or (lambda msg: None)
     converted: dict[int, Path] = {}
@@ -75,54 +79,68 @@ def build_pdf(content: PacketContent, out_path: Path, workdir: Path,
             ex.reason = "LibreOffice is not installed on the server, so it could not be " \
                         "turned into PDF; it is in the ZIP"
 
-    # Page counts first, so the index page can say where each exhibit starts.
-    index_pages = 1 + max(0, (len(content.exhibits) + 6) // 54)
-    page = index_pages + 1
-    for ex in content.exhibits:
+    # Every exhibit as a PDF file with its page count; the rest are left out, named.
+    parts: dict[int, Part] = {}
+    for n, ex in enumerate(content.exhibits, start=1):
         if not ex.included:
             continue
+        progress(f"Adding {ex.label} to the combined PDF ({n} of {len(content.exhibits)})")
         if ex.file_type == "text" and ex.number not in converted:
-            ex.page_count = _count_text_pages(ex.path)
+            text = ex.path.read_text(encoding="utf-8", errors="replace")
+            src = workdir / f"text-{ex.number:04d}.pdf"
+            pages = write_text_pdf([("p", line) for line in text.splitlines()], src)
+            parts[ex.number] = Part(src, pages)
         else:
             src = converted.get(ex.number, ex.path)
             try:
-                from pypdf import PdfReader
-
-                with open(src, "rb") as fh:
-                    reader = PdfReader(fh)
-                    if reader.is_encrypted and not reader.decrypt(""):
-                        raise ValueError("it is protected by a password")
-                    ex.page_count = len(reader.pages)
-            except Exception as exc:  # noqa: BLE001 - any damaged file is left out, named
-                ex.included, ex.reason = False, f"the PDF could not be read ({_short(exc)})"
+                parts[ex.number] = open_exhibit(src)
+            except ValueError as exc:
+                ex.included, ex.reason = False, str(exc)
                 continue
-        ex.first_page = page
-        page += ex.page_count or 0
+        ex.page_count = parts[ex.number].pages
 
-    with open(out_path, "wb") as out:
-        writer = StreamingPdfWriter(out, title=content.title)
-        writer.add_text_pages(_index_lines(content), "Exhibit index")
-        while writer.page_count < index_pages:  # keep the page numbers planned above
-            writer.add_text_pages([("p", "")], None)
-        for n, ex in enumerate(content.exhibits, start=1):
-            if not ex.included:
-                continue
-            progress(f"Adding {ex.label} to the combined PDF ({n} of {len(content.exhibits)})")
+    # The index says where each exhibit starts, which depends on the index's own
+    # length: lay it out until the page numbers it prints no longer move it.
+    index_pages, index_path = 1, workdir / "index.pdf"
+    while True:
+        page = index_pages + 1
+        for ex in content.exhibits:
+            if ex.included:
+                ex.first_page, page = page, page + (ex.page_count or 0)
+        needed = len(paginate(_index_lines(content)))
+        if needed <= index_pages:
+            break
+        index_pages = needed
+    write_text_pdf(_index_lines(content), index_path, min_pages=index_pages)
 
-            def stamp(_in_exhibit: int, packet_page: int, ex=ex) -> str:
-                return f"{ex.label} — page {packet_page}"
+    sequence = [Part(index_path, index_pages, bookmark="Exhibit index")]
+    for ex in content.exhibits:
+        if ex.included:
+            part = parts[ex.number]
+            part.bookmark = f"{ex.label} — {ex.title} ({ex.date_text})"
+            part.stamp_label = ex.label
+            sequence.append(part)
+    progress("Combining the exhibits into one PDF")
+    combine(sequence, out_path, workdir, content.title, progress=progress)
 
-            bookmark = f"{ex.label} — {ex.title} ({ex.date_text})"
-            expected = writer.page_count + 1
-            if ex.file_type == "text" and ex.number not in converted:
-                text = ex.path.read_text(encoding="utf-8", errors="replace")
-                writer.add_text_pages([("p", line) for line in text.splitlines()], bookmark,
-                                      stamp=stamp)
-            else:
-                with open(converted.get(ex.number, ex.path), "rb") as fh:
-                    writer.add_pdf(fh, bookmark, stamp)
-            assert expected == ex.first_page, (expected, ex.first_page)  # noqa: S101
-        writer.finish()
+
+def open_exhibit(path: Path) -> Part:
+    """An exhibit PDF's page count and whether it has layers; ValueError says why not."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+            layers = "/OCProperties" in pdf.Root
+    except pikepdf.PasswordError as exc:
+        raise ValueError(PROTECTED) from exc
+    except Exception as exc:  # noqa: BLE001 - any damaged file is left out, named
+        raise ValueError(f"the PDF could not be read ({_short(exc)})") from exc
+    if not pages:
+        raise ValueError("the PDF has no pages")
+    if (problem := readable_by_qpdf_command(path, pages)) is not None:
+        raise ValueError(f"the PDF could not be read ({problem})")
+    return Part(path, pages, layers=layers)
 
 
 def _image_page(image: Path, out: Path) -> None:
@@ -141,16 +159,6 @@ def _image_page(image: Path, out: Path) -> None:
     doc.add_picture(str(image), width=Emu(int(img.width * scale)),
                     height=Emu(int(img.height * scale)))
     doc.save(str(out))
-
-
-def _count_text_pages(path: Path) -> int:
-    from textwrap import wrap
-
-    lines = 0
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            lines += max(1, len(wrap(line.rstrip("\n"), 93, replace_whitespace=False)))
-    return max(1, -(-lines // 54))
 
 
 def _short(exc: Exception) -> str:

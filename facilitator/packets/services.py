@@ -112,6 +112,8 @@ def receive_upload(stream: BinaryIO, filename: str, limit: int) -> Received:
     key, tmp, size = storage.receive(stream, limit)
     try:
         kind = filetypes.detect(tmp)
+        if kind is filetypes.PDF:
+            filetypes.check_pdf(tmp)
     except filetypes.UnsupportedFile as exc:
         storage.discard(tmp)
         raise UploadRefused(name, str(exc)) from exc

@@ -18,15 +18,9 @@ from facilitator.voice.models import FamilyConcern, FamilyInput
 
 
 def pdf_bytes(text: str) -> bytes:
-    import io
+    from facilitator.packets.pdftext import text_pdf_bytes
 
-    from facilitator.packets.pdfstream import StreamingPdfWriter
-
-    out = io.BytesIO()
-    w = StreamingPdfWriter(out, "test")
-    w.add_text_pages([("p", text)], None)
-    w.finish()
-    return out.getvalue()
+    return text_pdf_bytes([("p", text)], "test")
 
 
 @pytest.fixture()

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from facilitator.extensions import db
 from facilitator.families.models import Family
+
+
+@pytest.fixture(autouse=True)
+def every_packet_passes_qpdf_check(request):
+    """After each test, ``qpdf --check`` on every combined PDF it built into storage."""
+    if "app" not in request.fixturenames or not shutil.which("qpdf"):
+        yield
+        return
+    from pdf_corpus import assert_qpdf_check
+
+    # Asked for before the test runs, so the app outlives this fixture's check.
+    folder = Path(request.getfixturevalue("app").config["STORAGE_DIR"]) / "packets"
+    yield
+    for pdf in folder.rglob("*.pdf") if folder.exists() else ():
+        assert_qpdf_check(pdf)
 
 
 @pytest.fixture()
@@ -27,14 +44,12 @@ def make_family(app):
 
 def pdf_bytes(pages: int = 1, text: str = "Hello") -> bytes:
     """A small real PDF with ``pages`` pages of text."""
-    from facilitator.packets.pdfstream import StreamingPdfWriter
+    from facilitator.packets.pdftext import text_pdf_bytes
 
-    out = io.BytesIO()
-    w = StreamingPdfWriter(out, "test")
+    lines = []
     for i in range(pages):
-        w.add_text_pages([("p", f"{text} {i + 1}")], None)
-    w.finish()
-    return out.getvalue()
+        lines += [("break", "")] * bool(i) + [("p", f"{text} {i + 1}")]
+    return text_pdf_bytes(lines, "test")
 
 
 def docx_bytes(text: str = "A letter from the school.") -> bytes:

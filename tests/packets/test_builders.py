@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from docx import Document as Docx
+from pdf_corpus import assert_qpdf_check
 from pypdf import PdfReader
 
 from facilitator.packets.builders import (
@@ -54,6 +55,7 @@ def test_pdf_without_libreoffice(tmp_path, sample):
     content = _content(tmp_path, sample)
     out = tmp_path / "packet.pdf"
     build_pdf(content, out, tmp_path, soffice=None)
+    assert_qpdf_check(out)
     ex = content.exhibits
     assert [e.included for e in ex] == [True, True, True, False, False]
     assert "LibreOffice is not installed" in ex[3].reason
@@ -136,6 +138,7 @@ def test_unreadable_or_protected_pdf_is_left_out_with_reason(tmp_path, sample):
         w.write(fh)
     out = tmp_path / "p.pdf"
     build_pdf(content, out, tmp_path, soffice=None)
+    assert_qpdf_check(out)
     assert [e.included for e in content.exhibits] == [True, False, False]
     assert "could not be read" in content.exhibits[1].reason
     assert "password" in content.exhibits[2].reason
@@ -150,6 +153,7 @@ def test_libreoffice_converts_docx_images_and_text(tmp_path, sample):
     content = _content(tmp_path, sample)
     out = tmp_path / "p.pdf"
     build_pdf(content, out, tmp_path, soffice=soffice)
+    assert_qpdf_check(out)
     assert all(e.included for e in content.exhibits), [e.reason for e in content.exhibits]
     reader = PdfReader(out)
     texts = [p.extract_text() for p in reader.pages]
@@ -162,23 +166,18 @@ def test_libreoffice_converts_docx_images_and_text(tmp_path, sample):
 
 @pytest.mark.parametrize("rotate", [0, 90, 180, 270])
 def test_stamp_reads_upright_on_rotated_pages(tmp_path, rotate):
-    import io
-
     from pypdf import PdfWriter
 
-    from facilitator.packets.pdfstream import StreamingPdfWriter
+    from facilitator.packets.pdfcombine import Part, combine
 
     src = PdfWriter()
     page = src.add_blank_page(612, 792)
     page.rotate(rotate)
-    buf = io.BytesIO()
-    src.write(buf)
-    buf.seek(0)
+    with open(tmp_path / "src.pdf", "wb") as fh:
+        src.write(fh)
     out = tmp_path / "r.pdf"
-    with open(out, "wb") as fh:
-        w = StreamingPdfWriter(fh)
-        w.add_pdf(buf, "x", lambda p, n: f"Exhibit 001 — page {n}")
-        w.finish()
+    combine([Part(tmp_path / "src.pdf", 1, "x", "Exhibit 001")], out, tmp_path, "t")
+    assert_qpdf_check(out)
     reader = PdfReader(out)
     assert "Exhibit 001 — page 1" in reader.pages[0].extract_text()
     # Where the text lands, as shown: poppler reports the box of each word.

@@ -6,24 +6,11 @@ import io
 
 import pytest
 from helpers import csrf_token, post_form
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
+from helpers import upload_files as _upload
 
 from facilitator.extensions import db
 from facilitator.packets import services, storage
 from facilitator.packets.models import Document, DocumentDownload
-
-
-def _upload(client, family, files, **fields):
-    data = {"doc_type": "evaluation", "doc_date": "2025-03-04", "source": "School psychologist",
-            "description": "", "tags": "Reading, behavior, reading"}
-    data.update(fields)
-    data["files"] = [FileStorage(io.BytesIO(content), filename=name) for name, content in files]
-    data["csrf_token"] = csrf_token(client, f"/records/families/{family.id}/documents")
-    # Encoded in memory: the test client would spool a large body to a file it never closes.
-    boundary, body = encode_multipart(data)
-    return client.post(f"/records/families/{family.id}/documents", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def _docs(family):

@@ -14,7 +14,7 @@ help:
 	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT), with one queue worker"
 	@echo "make dev    - the same with Flask's reloading development server"
 	@echo "make soak   - 3 minutes (SOAK_SECONDS) of 20 editors on gunicorn, SQLite then PostgreSQL"
-	@echo "make test   - install test needs, lint, run the suite on SQLite and PostgreSQL"
+	@echo "make test   - install test needs, lint, then the suite on SQLite beside the suite on PostgreSQL and the soaks"
 	@echo "make translations - extract marked strings, update the .po catalogs, compile the .mo files"
 
 $(BIN)/activate:
@@ -62,18 +62,25 @@ system-deps:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# The SQLite pass on one core; the PostgreSQL pass then the soaks on the other, side by
+# side (scripts/parallel.sh: each into its own log, shown when both have ended; both must
+# pass). `make test-sqlite`, `make test-postgres` and `make soak-short` run one of them.
 test: $(VENV)/.installed system-deps lint
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
-	$(MAKE) --no-print-directory soak-short
+	@bash scripts/parallel.sh \
+	  "SQLite pass" "$(MAKE) --no-print-directory test-sqlite" \
+	  "PostgreSQL pass, then the soaks" \
+	  "$(MAKE) --no-print-directory --keep-going test-postgres soak-short"
 
 test-sqlite: $(VENV)/.installed
 	@echo "== test suite on SQLite =="
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
+# Browsers and LibreOffice do the same whatever the database: they run in the SQLite pass
+# (and so never two LibreOffice conversions at once, which sometimes write nothing).
 test-postgres: $(VENV)/.installed
 	@echo "== database tests on a throwaway PostgreSQL =="
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser"
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q --durations=15 \
+	  -m "not browser and not libreoffice"
 
 # Extract -> update -> compile, in one step. Edit the msgstr lines in
 # facilitator/translations/es/LC_MESSAGES/messages.po, then run it again.

@@ -20,6 +20,9 @@ from facilitator.auth.models import Organization, User
 from facilitator.auth.services import create_organization, create_user
 from facilitator.extensions import db
 
+#: scrypt with n=2**10 instead of 2**15 (same algorithm and code path, less work).
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
@@ -64,6 +67,9 @@ def _test_config(database_url: str, storage) -> dict:
         "SQLITE_BEGIN_OUTSIDE_REQUESTS": "BEGIN",
         # Queue tasks run at once, in their own app context (tests/notify starts real workers).
         "HUEY_IMMEDIATE": True,
+        # The same scrypt at 1/32 of the work: a thousand sign-ins took minutes of the suite.
+        # (tests/auth/test_security.py checks the production default stays at full strength.)
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
 
 

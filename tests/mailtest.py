@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from helpers import HANG
 
 from facilitator.db import utcnow
 from facilitator.extensions import db
@@ -73,7 +74,7 @@ class SmtpServer:
 def use_server(app, port: int, security: str = "none", context=None) -> None:
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY=security,
                       MAIL_SENDER="Riverside Facilitation <meetings@riverside.example>",
-                      MAIL_SSL_CONTEXT=context, MAIL_TIMEOUT=5)
+                      MAIL_SSL_CONTEXT=context, MAIL_TIMEOUT=HANG)
 
 
 def attachment_of(mail: EmailMessage, filename: str = "meeting.ics") -> bytes:

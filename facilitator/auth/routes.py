@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import (
@@ -29,13 +30,15 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
 )
-from .models import User
+from .models import User, hash_method
 from .services import AccountError, create_user, find_user_by_email, password_problem, update_user
 
 bp = Blueprint("auth", __name__)
 
-# Checked against when the email is unknown, so both failures take as long.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so both failures take as long."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def _login_limit() -> str:
@@ -64,7 +67,7 @@ def login():
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
         if user is None:
-            check_password_hash(_DUMMY_HASH, form.password.data)
+            check_password_hash(_dummy_hash(hash_method()), form.password.data)
         if user is not None and user.check_password(form.password.data) and user.active:
             session.clear()  # a new session at sign-in (no fixation)
             login_user(user)

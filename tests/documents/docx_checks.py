@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from helpers import HANG
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -82,7 +83,7 @@ def to_pdf(data: bytes, tmp_path: Path, name: str) -> Path:
     subprocess.run(  # noqa: S603 - fixed arguments, our own temporary files
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
          "--convert-to", "pdf", "--outdir", str(out), str(src)],
-        check=True, capture_output=True, timeout=180)
+        check=True, capture_output=True, timeout=HANG)
     pdf = out / f"{name}.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000, "LibreOffice wrote no PDF"
     return pdf

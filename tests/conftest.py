@@ -12,6 +12,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from helpers import PASSWORD, sign_in
+from hypothesis import HealthCheck, settings
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
@@ -19,6 +20,12 @@ from facilitator import create_app
 from facilitator.auth.models import Organization, User
 from facilitator.auth.services import create_organization, create_user
 from facilitator.extensions import db
+
+# Hypothesis's clocks (a 200 ms deadline per example, a "too slow" health check on data
+# generation) make a property fail on a busy machine: no test depends on speed.
+settings.register_profile("any-speed", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("any-speed")
 
 #: scrypt with n=2**10 instead of 2**15 (same algorithm and code path, less work).
 TEST_HASH_METHOD = "scrypt:1024:8:1"

@@ -21,8 +21,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    from helpers import HANG_MS
+
     return {
         **browser_type_launch_args,
+        "timeout": HANG_MS,  # starting Chromium on a busy machine can take a while
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps demo clean help translations screenshots
+.PHONY: run dev soak soak-short test test-sqlite test-postgres test-browser lint system-deps demo clean help translations screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT), with one queue worker"
@@ -62,24 +62,31 @@ system-deps:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-# The SQLite pass on one core; the PostgreSQL pass then the soaks on the other, side by
-# side (scripts/parallel.sh: each into its own log, shown when both have ended; both must
-# pass). `make test-sqlite`, `make test-postgres` and `make soak-short` run one of them.
+# Three lanes side by side on the machine's cores (scripts/parallel.sh: each into its own
+# log, a line as each ends, then their output; all must pass): the SQLite pass without
+# the browsers; the PostgreSQL pass; the browser tests (on SQLite), then the soaks.
+# `make test-sqlite` (the whole SQLite pass), `make test-postgres`, `make test-browser`
+# and `make soak-short` run one part.
 test: $(VENV)/.installed system-deps lint
 	@bash scripts/parallel.sh \
-	  "SQLite pass" "$(MAKE) --no-print-directory test-sqlite" \
-	  "PostgreSQL pass, then the soaks" \
-	  "$(MAKE) --no-print-directory --keep-going test-postgres soak-short"
+	  "SQLite pass (without browsers)" "$(BIN)/python -m pytest -q --durations=10 -m 'not browser'" \
+	  "PostgreSQL pass" "$(MAKE) --no-print-directory test-postgres" \
+	  "Browser tests (SQLite), then the soaks" \
+	  "$(MAKE) --no-print-directory --keep-going test-browser soak-short"
 
 test-sqlite: $(VENV)/.installed
 	@echo "== test suite on SQLite =="
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q --durations=10
 
-# Browsers and LibreOffice do the same whatever the database: they run in the SQLite pass
+test-browser: $(VENV)/.installed
+	@echo "== browser tests (Chromium) on SQLite =="
+	$(BIN)/python -m pytest -q --durations=10 -m browser
+
+# Browsers and LibreOffice do the same whatever the database: they run on SQLite only
 # (and so never two LibreOffice conversions at once, which sometimes write nothing).
 test-postgres: $(VENV)/.installed
 	@echo "== database tests on a throwaway PostgreSQL =="
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q --durations=15 \
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q --durations=10 \
 	  -m "not browser and not libreoffice"
 
 # Extract -> update -> compile, in one step. Edit the msgstr lines in

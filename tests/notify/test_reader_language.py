@@ -100,10 +100,9 @@ def test_the_calendar_file_is_in_the_recipients_language(client, signed_in, smtp
     # Every message says its language, on the message itself (not only inside a part).
     assert rosa["Content-Language"] == "es" and dana["Content-Language"] == "en"
     # The calendar download (staff) stays English.
-    ics = client.get(f"/meetings/{db.session.execute(db.select(Meeting.id)).scalar_one()}"
-                     "/meeting.ics")
-    if ics.status_code == 200:
-        assert b"Facilitated IEP meeting" in ics.data
+    meeting_id = db.session.execute(db.select(Meeting.id)).scalar_one()
+    ics = client.get(f"/meetings/{meeting_id}/calendar.ics")
+    assert ics.status_code == 200 and b"Facilitated IEP meeting" in ics.data
 
 
 def test_content_language_arrives_on_a_message_without_attachment(app, client, signed_in,

@@ -59,8 +59,9 @@ class SmtpServer:
     def __init__(self, port: int = 0, tls_context: ssl.SSLContext | None = None):
         self.inbox = Inbox()
         kwargs = {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
+        # aiosmtpd gives its server thread 5 s to start by default: a speed limit.
         self.controller = LocalController(self.inbox, hostname="127.0.0.1", port=port,
-                                          **kwargs)
+                                          ready_timeout=HANG, **kwargs)
 
     def start(self) -> SmtpServer:
         self.controller.start()

@@ -8,13 +8,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev soak soak-short test test-sqlite test-postgres lint system-deps oidc-provider demo clean help translations screenshots
+.PHONY: run dev soak soak-short test test-sqlite test-postgres test-browser lint system-deps oidc-provider demo clean help translations screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data if empty, serve with gunicorn on http://$(HOST):$(PORT), with one queue worker"
 	@echo "make dev    - the same with Flask's reloading development server"
 	@echo "make soak   - 3 minutes (SOAK_SECONDS) of 20 editors on gunicorn, SQLite then PostgreSQL"
-	@echo "make test   - install test needs, lint, run the suite on SQLite and PostgreSQL"
+	@echo "make test   - install test needs, lint, then the suite on SQLite beside the suite on PostgreSQL and the soaks"
 	@echo "make translations - extract marked strings, update the .po catalogs, compile the .mo files"
 
 $(BIN)/activate:
@@ -72,18 +72,32 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Three lanes side by side on the machine's cores (scripts/parallel.sh: each into its own
+# log, a line as each ends, then their output; all must pass): the SQLite pass without
+# the browsers; the PostgreSQL pass; the browser tests (on SQLite), then the soaks.
+# `make test-sqlite` (the whole SQLite pass), `make test-postgres`, `make test-browser`
+# and `make soak-short` run one part.
 test: $(VENV)/.installed system-deps oidc-provider lint
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
-	$(MAKE) --no-print-directory soak-short
+	@bash scripts/parallel.sh \
+	  "SQLite pass (without browsers)" "$(BIN)/python -m pytest -q --durations=10 -m 'not browser'" \
+	  "PostgreSQL pass" "$(MAKE) --no-print-directory test-postgres" \
+	  "Browser tests (SQLite), then the soaks" \
+	  "$(MAKE) --no-print-directory --keep-going test-browser soak-short"
 
 test-sqlite: $(VENV)/.installed
 	@echo "== test suite on SQLite =="
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=10
 
+test-browser: $(VENV)/.installed
+	@echo "== browser tests (Chromium) on SQLite =="
+	$(BIN)/python -m pytest -q --durations=10 -m browser
+
+# Browsers and LibreOffice do the same whatever the database: they run on SQLite only
+# (and so never two LibreOffice conversions at once, which sometimes write nothing).
 test-postgres: $(VENV)/.installed
 	@echo "== database tests on a throwaway PostgreSQL =="
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser"
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q --durations=10 \
+	  -m "not browser and not libreoffice"
 
 # Extract -> update -> compile, in one step. Edit the msgstr lines in
 # facilitator/translations/es/LC_MESSAGES/messages.po, then run it again.

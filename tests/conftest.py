@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from helpers import PASSWORD, sign_in
+from hypothesis import HealthCheck, settings
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
@@ -19,6 +21,15 @@ from facilitator import create_app, queue
 from facilitator.auth.models import Organization, User
 from facilitator.auth.services import create_organization, create_user
 from facilitator.extensions import db
+
+# Hypothesis's clocks (a 200 ms deadline per example, a "too slow" health check on data
+# generation) make a property fail on a busy machine: no test depends on speed.
+settings.register_profile("any-speed", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("any-speed")
+
+#: scrypt with n=2**10 instead of 2**15 (same algorithm and code path, less work).
+TEST_HASH_METHOD = "scrypt:1024:8:1"
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -64,6 +75,9 @@ def _test_config(database_url: str, storage) -> dict:
         "SQLITE_BEGIN_OUTSIDE_REQUESTS": "BEGIN",
         # Queue tasks run at once, in their own app context (tests/notify starts real workers).
         "HUEY_IMMEDIATE": True,
+        # The same scrypt at 1/32 of the work: a thousand sign-ins took minutes of the suite.
+        # (tests/auth/test_security.py checks the production default stays at full strength.)
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
 
 
@@ -99,6 +113,28 @@ def app(_schema, database_url, tmp_path):
                 else:
                     conn.execute(table.delete())
         db.engine.dispose()
+
+
+class _StoppedClock:
+    """The ``time`` module as the rate limiter sees it, with its clock stopped."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+
+@pytest.fixture()
+def limiter_clock(monkeypatch):
+    """Rate-limit windows that do not end while a busy machine sends a test's requests
+    (the 31st request in a minute is refused, however long the 31 take to send)."""
+    import limits.storage.memory
+
+    monkeypatch.setattr(limits.storage.memory, "time", _StoppedClock(time.time()))
 
 
 @pytest.fixture()

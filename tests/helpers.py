@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 PASSWORD = "correct horse battery"
+#: Seconds after which a wait is a hang. Waits are for conditions; this ceiling only stops
+#: a test that would never end. A busy machine is slow, never this slow.
+HANG = 300
+#: The same in milliseconds, for Playwright.
+HANG_MS = HANG * 1000
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -65,3 +71,12 @@ def upload_files(client, family, files, **fields):
     boundary, body = encode_multipart(data)
     return client.post(f"/records/families/{family.id}/documents", data=body,
                        content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def wait_until(condition, what: str, poll: float = 0.1):
+    """Poll ``condition`` until it is true (returns its value); fail only after HANG s."""
+    deadline = time.monotonic() + HANG
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"still waiting after {HANG} s: {what}"
+        time.sleep(poll)
+    return value

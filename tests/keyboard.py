@@ -26,7 +26,7 @@ class Keyboard:
     # -- moving -------------------------------------------------------------------------
     def tab_to(self, locator, back: bool = False, limit: int = 250) -> None:
         """Press Tab (or Shift+Tab) until ``locator`` has the focus, with a visible ring."""
-        handle = locator.element_handle(timeout=5000)
+        handle = locator.element_handle()
         key = "Shift+Tab" if back else "Tab"
         for _ in range(limit):
             if handle.evaluate("el => el === document.activeElement"):

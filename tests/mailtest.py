@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from helpers import HANG
 
 from facilitator.db import utcnow
 from facilitator.extensions import db
@@ -58,8 +59,9 @@ class SmtpServer:
     def __init__(self, port: int = 0, tls_context: ssl.SSLContext | None = None):
         self.inbox = Inbox()
         kwargs = {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
+        # aiosmtpd gives its server thread 5 s to start by default: a speed limit.
         self.controller = LocalController(self.inbox, hostname="127.0.0.1", port=port,
-                                          **kwargs)
+                                          ready_timeout=HANG, **kwargs)
 
     def start(self) -> SmtpServer:
         self.controller.start()
@@ -73,7 +75,7 @@ class SmtpServer:
 def use_server(app, port: int, security: str = "none", context=None) -> None:
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY=security,
                       MAIL_SENDER="Riverside Facilitation <meetings@riverside.example>",
-                      MAIL_SSL_CONTEXT=context, MAIL_TIMEOUT=5)
+                      MAIL_SSL_CONTEXT=context, MAIL_TIMEOUT=HANG)
 
 
 def attachment_of(mail: EmailMessage, filename: str = "meeting.ics") -> bytes:

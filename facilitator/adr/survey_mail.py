@@ -46,10 +46,11 @@ def _recipients(meeting: Meeting):
 
 
 def _queue(meeting: Meeting, case: AdrCase, p, key: str, kind: str) -> None:
-    token = create_invitations(case, 1)[0]
+    language = participant_language(p)
+    # The link opens the survey in its reader's language, as the mail around it is written.
+    token = create_invitations(case, 1, language)[0]
     invitation_id = db.session.execute(db.select(SurveyInvitation.id).where(
         SurveyInvitation.token_hash == hash_token(token))).scalar_one()
-    language = participant_language(p)
     from ..meetings.mail import meeting_context
 
     queue_message(organization_id=meeting.organization_id, key=key, kind=kind,

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 
 from .. import access
 from ..extensions import db, limiter
+from ..notify.services import public_url
 from . import dashboard as dash
 from . import services, survey_language
 from .forms import InviteForm, SurveyForm
@@ -33,7 +34,7 @@ def survey_invite(case_id: int):
         return redirect(url_for("adr.case_detail", case_id=case.id))
     tokens = services.create_invitations(case, form.count.data, form.language.data)
     db.session.commit()
-    links = [url_for("adr.survey", token=t, _external=True) for t in tokens]
+    links = [public_url("adr.survey", token=t) for t in tokens]
     return render_template("adr/survey_links.html", case=case, links=links)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,11 @@ from ..db import utcnow
 from ..extensions import db
 from ..vocabulary import Vocabulary
 
+
+def hash_method() -> str:
+    """The configured password hash method (PASSWORD_HASH_METHOD), scrypt by default."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() \
+        else "scrypt"
 
 class OrgKind(Vocabulary):
     """What sort of organization a tenant is."""
@@ -106,7 +112,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=hash_method())
         self.revoke_sessions()
 
     def check_password(self, password: str) -> bool:

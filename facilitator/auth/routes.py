@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import (
@@ -30,14 +31,16 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
 )
-from .models import User
+from .models import User, hash_method
 from .oidc_services import enabled_providers, required_covering, required_for
 from .services import AccountError, create_user, find_user_by_email, password_problem, update_user
 
 bp = Blueprint("auth", __name__)
 
-# Checked against when the email is unknown, so both failures take as long.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so both failures take as long."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def _login_limit() -> str:
@@ -81,7 +84,7 @@ def login():
             return login_page(form, error=_provider_only(provider))
         user = find_user_by_email(form.email.data)
         if user is None:
-            check_password_hash(_DUMMY_HASH, form.password.data)
+            check_password_hash(_dummy_hash(hash_method()), form.password.data)
         if user is not None and user.check_password(form.password.data) and user.active:
             if provider := required_for(user):
                 current_app.logger.info("login refused: provider required user_id=%s", user.id)

@@ -60,10 +60,12 @@ def outcome(meeting_id: int):
 def after(meeting_id: int):
     """Close the meeting: the after-checklist, a reflection, and the tip-file step."""
     meeting = access.get_or_404(Meeting, meeting_id)
-    return render_template("meetings/after.html", **_after_context(meeting))
+    return render_template("meetings/after.html", **after_context(meeting))
 
 
-def _after_context(meeting: Meeting, reflection_form=None, tip_form=None) -> dict:
+def after_context(meeting: Meeting, reflection_form=None, tip_form=None,
+                  send_form=None) -> dict:
+    """What the after page shows; a form given is shown as sent, with its errors."""
     r = meeting.reflection
     reflection_form = reflection_form or ReflectionForm(
         formdata=None, what_worked=r.what_worked if r else "",
@@ -73,7 +75,8 @@ def _after_context(meeting: Meeting, reflection_form=None, tip_form=None) -> dic
     return {"meeting": meeting, "checklist": checklist_view(meeting, "after"),
             "reflection_form": reflection_form, "tip_form": tip_form,
             "status_form": StatusForm(status=meeting.status), "held": MeetingStatus.HELD,
-            "outcome_form": OutcomeForm(meeting, formdata=None, outcome=meeting.outcome or None)}
+            "outcome_form": OutcomeForm(meeting, formdata=None, outcome=meeting.outcome or None),
+            "send_form": send_form}
 
 
 @bp.post("/meetings/<int:meeting_id>/reflection")
@@ -89,7 +92,7 @@ def reflection(meeting_id: int):
         flash("Your reflection is saved.", "success")
         return redirect(url_for("meetings.after", meeting_id=meeting.id) + "#reflection")
     return render_template("meetings/after.html",
-                           **_after_context(meeting, reflection_form=form)), 200
+                           **after_context(meeting, reflection_form=form)), 200
 
 
 @bp.post("/meetings/<int:meeting_id>/reflection/tip")
@@ -111,4 +114,4 @@ def reflection_tip(meeting_id: int):
               "next meeting is prepared.", "success")
         return redirect(url_for("meetings.after", meeting_id=meeting.id) + "#to-tip")
     return render_template("meetings/after.html",
-                           **_after_context(meeting, tip_form=form)), 200
+                           **after_context(meeting, tip_form=form)), 200

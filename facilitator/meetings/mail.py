@@ -23,7 +23,7 @@ from ..auth.models import Organization
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import gettext_for, language_code
-from ..notify.models import OutboxMessage
+from ..notify.models import MessageStatus, OutboxMessage
 from ..notify.sending import STILL_WANTED
 from ..notify.services import idempotency_key, queue_message
 from .calendar import meeting_calendar, organizer_address
@@ -37,6 +37,8 @@ INVITE_KINDS = ("invitation", "update")
 #: Features that add to an invitation (or update) for one participant, e.g. the family's
 #: input link: (meeting, participant, kind) -> extra template values.
 INVITATION_EXTRAS: list = []
+#: An invitation in one of these states reached (or may have reached) the person.
+WENT_OUT = (MessageStatus.SENT, MessageStatus.SENDING)
 
 
 @event.listens_for(Session, "before_flush")
@@ -108,9 +110,11 @@ def _recipients(meeting: Meeting) -> list[Participant]:
 
 
 def _already_invited(meeting: Meeting) -> set[str]:
+    """Who has had an invitation or update go out (one skipped as stale or never sent does
+    not count: that person's next message must be an invitation, not "Changed:")."""
     return {r.lower() for r in db.session.execute(db.select(OutboxMessage.recipient).where(
-        OutboxMessage.meeting_id == meeting.id,
-        OutboxMessage.kind.in_(INVITE_KINDS))).scalars()}
+        OutboxMessage.meeting_id == meeting.id, OutboxMessage.kind.in_(INVITE_KINDS),
+        OutboxMessage.status.in_(WENT_OUT))).scalars()}
 
 
 def _known_keys(meeting: Meeting) -> set[str]:
@@ -145,7 +149,7 @@ def sync_invitations(meeting: Meeting, now: datetime | None = None,
                                                       _already_invited(meeting))
     seq = meeting.calendar_sequence
     count = 0
-    calendar = None
+    calendars: dict[str, bytes] = {}  # one file per language: the reader's title and agenda
     for p in _recipients(meeting):
         address = p.email.strip().lower()
         if meeting.status == MeetingStatus.CANCELLED:
@@ -158,9 +162,11 @@ def sync_invitations(meeting: Meeting, now: datetime | None = None,
             if key in known:
                 continue
             method, kind = "REQUEST", "update" if address in invited else "invitation"
-        calendar = calendar or meeting_calendar(meeting, method=method)
-        _queue(meeting, p, kind, kind, key,
-               ("meeting.ics", f"text/calendar; method={method}; charset=utf-8", calendar))
+        language = participant_language(p)
+        if language not in calendars:
+            calendars[language] = meeting_calendar(meeting, method=method, language=language)
+        _queue(meeting, p, kind, kind, key, ("meeting.ics",
+               f"text/calendar; method={method}; charset=utf-8", calendars[language]))
         count += 1
     return count
 
@@ -173,12 +179,12 @@ def sync_upcoming(now: datetime) -> int:
     sent: dict[int, tuple[set[str], set[str]]] = {m.id: (set(), set()) for m in meetings}
     for chunk in range(0, len(meetings), 500):  # what the outbox holds, in a few queries
         ids = [m.id for m in meetings[chunk:chunk + 500]]
-        for meeting_id, key, recipient, kind in db.session.execute(db.select(
+        for meeting_id, key, recipient, kind, status in db.session.execute(db.select(
                 OutboxMessage.meeting_id, OutboxMessage.idempotency_key,
-                OutboxMessage.recipient, OutboxMessage.kind).where(
+                OutboxMessage.recipient, OutboxMessage.kind, OutboxMessage.status).where(
                 OutboxMessage.meeting_id.in_(ids))):
             sent[meeting_id][0].add(key)
-            if kind in INVITE_KINDS:
+            if kind in INVITE_KINDS and status in WENT_OUT:
                 sent[meeting_id][1].add(recipient.lower())
     return sum(sync_invitations(m, now, sent[m.id]) for m in meetings)
 

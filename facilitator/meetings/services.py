@@ -16,6 +16,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..families.models import Family, TipEntry
 from ..families.services import add_tip
+from ..i18n import N_
 from .live_models import MeetingNote
 from .models import (
     AgendaItem,
@@ -31,14 +32,15 @@ from .models import (
 DEFAULT_TIMEZONE = "America/Los_Angeles"
 
 #: The shape of a facilitated IEP meeting (issue 3; seed 003): a default agenda.
+#: The titles are marked: a calendar file mailed to a family shows them in its language.
 DEFAULT_AGENDA = (
-    ("Welcome and introductions", 10),
-    ("Purpose of the meeting", 5),
-    ("Agenda, ground rules and how decisions are made", 5),
-    ("Student strengths and the family's hopes", 10),
-    ("Concerns and the IEP work", 45),
-    ("Parking lot review", 5),
-    ("Next steps, action plan and how the meeting went", 10),
+    (N_("Welcome and introductions"), 10),
+    (N_("Purpose of the meeting"), 5),
+    (N_("Agenda, ground rules and how decisions are made"), 5),
+    (N_("Student strengths and the family's hopes"), 10),
+    (N_("Concerns and the IEP work"), 45),
+    (N_("Parking lot review"), 5),
+    (N_("Next steps, action plan and how the meeting went"), 10),
 )
 
 #: A starting set of ground rules, written in our own words; each meeting can change them.

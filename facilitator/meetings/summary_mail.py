@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -15,9 +15,10 @@ from .. import access, audit
 from ..auth.models import User
 from ..documents import meeting_summary as doc
 from ..extensions import db
-from ..i18n import language_code
+from ..i18n import family_language
 from ..notify.services import idempotency_key, queue_message
 from ..validation import CheckedForm as FlaskForm
+from .closing import after_context
 from .mail import meeting_context
 from .models import Meeting
 from .summary import DOCX_MIMETYPE, family_summary_data
@@ -33,16 +34,27 @@ class SendSummaryForm(FlaskForm):
 
 
 @bp.app_template_global()
-def summary_send_defaults(meeting: Meeting) -> dict:
-    """What the send form on the after page starts with."""
-    return {"language": language_code(meeting.family.primary_language),
-            "nonce": secrets.token_hex(12), "languages": LANGUAGES,
-            "guardians": [c for c in meeting.family.guardians if c.email]}
+def summary_send_defaults(meeting: Meeting, form: SendSummaryForm | None = None) -> dict:
+    """What the send form on the after page starts with (after a refused send: the message,
+    and the language asked for when it was one of ours)."""
+    language = family_language(meeting.family)
+    error = ""
+    if form is not None and form.errors:
+        if form.language.errors:
+            error = "Choose English or Spanish for the summary, then send it again."
+        else:
+            error = ("The send form came back damaged or incomplete, so nothing was sent. "
+                     "Send it again from here.")
+            language = form.language.data
+    return {"language": language, "nonce": secrets.token_hex(12), "languages": LANGUAGES,
+            "guardians": [c for c in meeting.family.guardians if c.email], "error": error}
 
 
-def build_summary(meeting: Meeting, language: str) -> bytes:
-    """The family's copy (the final version once there is one) as a Word file in ``language``."""
-    return doc.build_meeting_summary(family_summary_data(meeting, language))
+def build_summary(meeting: Meeting, language: str) -> tuple[str, bytes]:
+    """(file name, Word file) in ``language``, the one chosen on the form, not the family's:
+    the family's copy (the final version once there is one)."""
+    data = family_summary_data(meeting, language)
+    return doc.filename(data), doc.build_meeting_summary(data)
 
 
 def _recipients_text(addresses: list[str]) -> str:
@@ -60,9 +72,8 @@ def send_summary(meeting: Meeting, language: str, nonce: str, user_id: int) -> i
     guardians = [c for c in meeting.family.guardians if c.email]
     if not guardians:
         return 0
-    data = family_summary_data(meeting, language)
-    body = build_summary(meeting, language)
-    attachment = (doc.filename(data), DOCX_MIMETYPE, body)
+    name, body = build_summary(meeting, language)
+    attachment = (name, DOCX_MIMETYPE, body)
     sent_to = []
     for contact in guardians:
         _, created = queue_message(
@@ -91,7 +102,9 @@ def summary_send(meeting_id: int):
     meeting = access.get_or_404(Meeting, meeting_id)
     form = SendSummaryForm()
     if not form.validate_on_submit():
-        abort(400)
+        # The after page again, with the send form and a sentence saying what to do.
+        return render_template("meetings/after.html",
+                               **after_context(meeting, send_form=form)), 200
     count = send_summary(meeting, form.language.data, form.nonce.data, current_user.id)
     db.session.commit()
     if count:

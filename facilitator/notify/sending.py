@@ -49,7 +49,6 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     domain = cfg["MAIL_SENDER"].rpartition("@")[2].strip("> ") or "facilitator.invalid"
     # Stable per outbox row, so a resend is recognisable as the same message.
     mail["Message-ID"] = f"<outbox-{message.id}.{message.idempotency_key[:16]}@{domain}>"
-    mail["Content-Language"] = message.language
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.body)
     if message.attachment is not None:
@@ -58,6 +57,9 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         extra = dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p)
         mail.add_attachment(message.attachment, maintype=maintype, subtype=subtype.strip(),
                             filename=message.attachment_name, params=extra)
+    # Last: set_content() clears every Content-* header, and add_attachment() moves them
+    # into the text part.
+    mail["Content-Language"] = message.language
     return mail
 
 

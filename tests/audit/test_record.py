@@ -135,7 +135,7 @@ def test_two_writers_at_once_do_not_fork_the_chain(app, make_user):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join()
     assert not errors, errors
     assert verify_chain(org_id) == (50, None)
     assert [e.seq for e in _entries(org_id)] == list(range(1, 51))

@@ -69,7 +69,7 @@ def test_next_parameter_only_follows_local_paths(client, make_user):
         token = csrf_token(client, "/account")
 
 
-def test_eleventh_bad_login_gets_429_and_good_logins_do_not_count(client, make_user):
+def test_eleventh_bad_login_gets_429_and_good_logins_do_not_count(client, make_user, limiter_clock):
     user = make_user()
     for _ in range(3):  # successful sign-ins are not failures
         assert sign_in(client, user.email).status_code == 302
@@ -83,7 +83,7 @@ def test_eleventh_bad_login_gets_429_and_good_logins_do_not_count(client, make_u
     assert sign_in(client, user.email).status_code == 429
 
 
-def test_rate_limit_is_per_address(client, make_user):
+def test_rate_limit_is_per_address(client, make_user, limiter_clock):
     user = make_user()
     for _ in range(10):
         sign_in(client, user.email, "wrong password!!")

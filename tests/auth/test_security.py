@@ -188,3 +188,23 @@ def test_navigation_for_district_roles(app, make_user):
         html = c.get("/").get_data(as_text=True)
         for shown in (">Meetings</a>", ">Dispute resolution</a>", ">Capacity plans</a>"):
             assert shown in html, (role, shown)
+
+
+def test_passwords_are_hashed_with_full_strength_scrypt_outside_tests(tmp_path, monkeypatch):
+    """The suite hashes with a lower scrypt work factor (tests/conftest.py); the app's own
+    default is werkzeug's scrypt at n=2**15, for stored passwords and the unknown-email check."""
+    from flask import Flask
+
+    from facilitator.auth import routes
+    from facilitator.auth.models import hash_method
+    from facilitator.config import configure
+
+    monkeypatch.delenv("FLASK_PASSWORD_HASH_METHOD", raising=False)
+    app = Flask("x", instance_path=str(tmp_path))
+    configure(app)
+    with app.app_context():
+        user = User(email="a@example.org", role="admin", active=True)
+        user.set_password("correct horse battery")
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        assert user.check_password("correct horse battery")
+        assert routes._dummy_hash(hash_method()).startswith("scrypt:32768:8:1$")

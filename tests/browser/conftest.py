@@ -22,13 +22,40 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    from helpers import HANG_MS
+
     return {
         **browser_type_launch_args,
+        "timeout": HANG_MS,  # starting Chromium on a busy machine can take a while
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"],
     }
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """One Chromium for the whole run, whose every context waits as long as it takes.
+
+    Playwright's default (30 s for an action, 5 s for expect) is a speed limit: on a busy
+    machine a file chooser or a packet build took longer. Waits are for conditions; the
+    ceiling (helpers.HANG) only stops a test that would never end.
+    """
+    from helpers import HANG_MS
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=HANG_MS)
+    new_context = browser.new_context
+
+    def patient_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.set_default_timeout(HANG_MS)
+        context.set_default_navigation_timeout(HANG_MS)
+        return context
+
+    browser.new_context = patient_context
+    return browser
 
 
 @pytest.fixture()

@@ -113,8 +113,7 @@ def test_dashboard_charts_follow_a_narrowing_window(page, live_server, browser_s
     # Chart.js redraws on its container's resize; wait for both canvases to fit.
     page.wait_for_function(
         "() => ['fiep-chart', 'rates-chart'].every(id => "
-        "document.getElementById(id).getBoundingClientRect().right <= window.innerWidth)",
-        timeout=5000)
+        "document.getElementById(id).getBoundingClientRect().right <= window.innerWidth)")
     assert page.evaluate(OVERFLOW_JS) is None
 
 

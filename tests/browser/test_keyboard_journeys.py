@@ -62,7 +62,7 @@ def test_facilitator_prepares_runs_and_closes_a_meeting(page, live_server, demo_
     notes = page.get_by_label("Meeting notes")
     expect(notes).to_be_focused()
     page.keyboard.type("Denise asked for weekly updates by email.")
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
 
     def add(board: str, summary: str, fields: list[tuple[str, str]], button: str) -> None:
         form = page.locator(f"#{board} details")
@@ -162,7 +162,7 @@ def test_advocate_uploads_adds_an_event_and_builds_a_packet(page, live_server, d
     expect(page.get_by_role("heading", name="Records for the complaint")).to_be_visible()
     kb.follow(page.get_by_role("button", name="Build the packet"))
     pdf = page.get_by_role("link", name="Combined PDF")
-    pdf.wait_for(timeout=60_000)
+    pdf.wait_for()
     kb.arrived()
     kb.tab_to(pdf, back=True)
     with page.expect_download() as download:

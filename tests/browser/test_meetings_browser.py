@@ -97,7 +97,7 @@ def test_offline_draft_is_kept_restored_and_sent(page, live_server, browser_sign
     # Online: autosave a few seconds after typing stops.
     notes.click()
     notes.type("Parent shared a photo. ")
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
     assert fresh_note(meeting).version == 1
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
                          "'facilitator:notes:')).length") == 0
@@ -106,8 +106,7 @@ def test_offline_draft_is_kept_restored_and_sent(page, live_server, browser_sign
     page.context.set_offline(True)
     notes.press("End")
     notes.type("Offline line.")
-    page.wait_for_timeout(3500)
-    assert "Offline" in status.text_content()
+    expect(status).to_contain_text("Offline")  # the save was tried and the draft kept
     page.screenshot(path=f"{SHOTS}/notes-offline.png", full_page=False)
     assert "Offline line." not in fresh_note(meeting).body
     # Reload with the notes endpoint still unreachable (a reload needs the page itself).
@@ -115,7 +114,7 @@ def test_offline_draft_is_kept_restored_and_sent(page, live_server, browser_sign
     page.context.set_offline(False)
     page.reload()
     expect(notes).to_have_value("Parent shared a photo. Offline line.")
-    expect(status).to_contain_text("kept in this browser", timeout=10000)
+    expect(status).to_contain_text("kept in this browser")
     assert "Offline line." not in fresh_note(meeting).body
     page.screenshot(path=f"{SHOTS}/notes-restored.png", full_page=False)
     page.unroute("**/meetings/*/notes")
@@ -123,7 +122,7 @@ def test_offline_draft_is_kept_restored_and_sent(page, live_server, browser_sign
 
     # Back online: it is sent, and the browser forgets the draft.
     page.context.set_offline(False)
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=20000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
     note = fresh_note(meeting)
     assert note.body == "Parent shared a photo. Offline line."
     assert note.version == 2
@@ -147,13 +146,13 @@ def test_two_editors_conflict_is_shown_and_merged(page, live_server, browser_sig
     notes.click()
     notes.type("My line.")
     conflict = page.locator("#notes-conflict")
-    conflict.wait_for(state="visible", timeout=10000)
+    conflict.wait_for(state="visible")
     assert "Colleague's line." in page.locator("#conflict-theirs").text_content()
     assert notes.input_value() == "My line."  # nothing of mine was lost
     page.screenshot(path=f"{SHOTS}/notes-conflict.png", full_page=False)
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Add their text below mine").click()
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
     note = fresh_note(meeting)
     assert note.version == 2 and note.body == "My line.\n\nColleague's line."
 
@@ -177,11 +176,11 @@ def test_prompts_filter_use_and_timer(page, live_server, browser_sign_in, setup)
     text = first.locator(".prompt__text").text_content().strip()
     first.get_by_role("button").click()
     assert text in page.get_by_label("Meeting notes").input_value()
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
     # A timer runs for the first agenda item.
     page.get_by_role("button", name="Start timer for Welcome and introductions").click()
     expect(page.locator("[data-timer-display]").first).to_have_text(
-        re.compile(r"^0:0[1-9] / 10:00"), timeout=8000)
+        re.compile(r"^(?!0:00 )\d+:\d\d / 10:00"))  # it has moved on, however slowly
     expect(page.locator("[data-timer-label]").first).to_have_text("Pause")
     page.screenshot(path=f"{SHOTS}/live-prompts.png", full_page=True)
 
@@ -192,9 +191,9 @@ def test_sign_out_removes_the_draft(page, live_server, browser_sign_in, setup):
     page.goto(f"{live_server.url}/meetings/{meeting.id}/live")
     page.context.set_offline(True)
     page.get_by_label("Meeting notes").type("Unsent words")
-    page.wait_for_timeout(300)
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
-                         "'facilitator:notes:')).length") == 1
+    # Each keystroke is copied to the browser at once.
+    page.wait_for_function("() => Object.keys(localStorage).filter(k => k.startsWith("
+                           "'facilitator:notes:')).length === 1")
     page.context.set_offline(False)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(live_server.url + "/login")
@@ -212,7 +211,8 @@ def test_offline_draft_meets_a_newer_server_version(page, live_server, browser_s
     notes = page.get_by_label("Meeting notes")
     page.context.set_offline(True)
     notes.type("Written offline.")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => Object.entries(localStorage).some(([k, v]) => "
+                           "k.startsWith('facilitator:notes:') && v.includes('Written offline.'))")
     # A colleague saves while this tablet is offline.
     db.session.rollback()
     save_note(meeting, "Colleague's version.", 0, user.id)
@@ -224,12 +224,12 @@ def test_offline_draft_meets_a_newer_server_version(page, live_server, browser_s
     page.unroute("**/meetings/*/notes")
     page.context.set_offline(True)
     page.context.set_offline(False)
-    expect(page.locator("#notes-conflict")).to_be_visible(timeout=10000)
+    expect(page.locator("#notes-conflict")).to_be_visible()
     expect(page.locator("#conflict-theirs")).to_have_text("Colleague's version.")
     assert fresh_note(meeting).body == "Colleague's version."
     notes.fill("Colleague's version.\nWritten offline.")
     page.get_by_role("button", name="Save my merged notes").click()
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
     note = fresh_note(meeting)
     assert note.version == 2 and note.body == "Colleague's version.\nWritten offline."
 

@@ -43,7 +43,7 @@ def test_prepare_run_and_close_a_demo_meeting(page, live_server, browser_sign_in
     notes = page.get_by_label("Meeting notes")
     notes.press("End")
     notes.type("Denise asked for weekly updates by email.")
-    expect(page.locator("#notes-status")).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#notes-status")).to_contain_text("Saved")
     page.get_by_text("Record a decision").click()
     page.get_by_label("What was decided").fill("Weekly email update from Ms. Chen.")
     page.get_by_label("Who agreed").fill("Denise Thompson, Ms. Chen")

@@ -51,7 +51,7 @@ def test_advocate_records_pages_and_packet_build(page, live_server, browser_sign
     page.goto(f"{live_server.url}/records/families/{fid}/packets/{pid}")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Build the packet").click()
-    page.get_by_role("link", name="Combined PDF").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Combined PDF").wait_for()
     assert_no_axe_violations(page)
     page.screenshot(path=str(ARTIFACTS / "packets-packet.png"), full_page=True)
     with page.expect_download() as info:

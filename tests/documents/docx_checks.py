@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from helpers import HANG
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -72,20 +73,29 @@ def header_footer_text(document):
     return header, footer, footer_xml
 
 
-def to_pdf(data: bytes, tmp_path: Path, name: str) -> Path:
-    """Convert with LibreOffice, one run at a time with its own profile."""
-    src = tmp_path / f"{name}.docx"
-    src.write_bytes(data)
+def to_pdfs(documents: dict[str, bytes], tmp_path: Path) -> dict[str, Path]:
+    """Convert several Word files in one LibreOffice run (one start-up, its own profile)."""
     out = tmp_path / "pdf"
     out.mkdir(exist_ok=True)
+    sources = []
+    for name, data in documents.items():
+        src = tmp_path / f"{name}.docx"
+        src.write_bytes(data)
+        sources.append(str(src))
     profile = tmp_path / "lo-profile"
     subprocess.run(  # noqa: S603 - fixed arguments, our own temporary files
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(src)],
-        check=True, capture_output=True, timeout=180)
-    pdf = out / f"{name}.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 1000, "LibreOffice wrote no PDF"
-    return pdf
+         "--convert-to", "pdf", "--outdir", str(out), *sources],
+        check=True, capture_output=True, timeout=HANG)
+    pdfs = {name: out / f"{name}.pdf" for name in documents}
+    for name, pdf in pdfs.items():
+        assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice wrote no PDF: {name}"
+    return pdfs
+
+
+def to_pdf(data: bytes, tmp_path: Path, name: str) -> Path:
+    """Convert one Word file with LibreOffice."""
+    return to_pdfs({name: data}, tmp_path)[name]
 
 
 def pdf_pages(pdf: Path) -> int:

@@ -17,6 +17,7 @@ from documents.docx_checks import (
     reopen,
     table_texts,
     to_pdf,
+    to_pdfs,
 )
 from docx.enum.section import WD_ORIENT
 
@@ -155,13 +156,19 @@ def test_capacity_assessment_has_each_step_with_answers_and_sources():
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_converts_plans_and_assessments_with_sane_page_counts(tmp_path):
-    pdf = to_pdf(build_action_plan(plan_data(activities=8)), tmp_path, "plan")
+    empty = ActionPlanData(title="Empty", desired_results=[
+        DesiredResultData(letter, f"Label {letter}", "Q?") for letter in "abcdefg"])
+    pdfs = to_pdfs({"plan": build_action_plan(plan_data(activities=8)),
+                    "big": build_action_plan(plan_data(activities=60)),
+                    "empty": build_action_plan(empty),
+                    "assessment": build_capacity_assessment(assessment_data())}, tmp_path)
+    pdf = pdfs["plan"]
     assert 4 <= pdf_pages(pdf) <= 8
     text = pdf_text(pdf)
     assert "Activities Planning Worksheet" in text and "Resources Needed" in text
     assert_one_font_family(pdf)
 
-    big = to_pdf(build_action_plan(plan_data(activities=60)), tmp_path, "big")
+    big = pdfs["big"]
     pages = pdf_pages(big)
     assert 8 <= pages <= 30
     text = pdf_text(big)
@@ -169,13 +176,11 @@ def test_libreoffice_converts_plans_and_assessments_with_sane_page_counts(tmp_pa
     assert text.count("Resources Needed") >= 3
     assert f"Page {pages} of {pages}" in text
 
-    empty = ActionPlanData(title="Empty", desired_results=[
-        DesiredResultData(letter, f"Label {letter}", "Q?") for letter in "abcdefg"])
-    pdf = to_pdf(build_action_plan(empty), tmp_path, "empty")
+    pdf = pdfs["empty"]
     assert 1 <= pdf_pages(pdf) <= 3
     assert "Still to be filled in" in pdf_text(pdf)
 
-    pdf = to_pdf(build_capacity_assessment(assessment_data()), tmp_path, "assessment")
+    pdf = pdfs["assessment"]
     assert 1 <= pdf_pages(pdf) <= 4
 
 

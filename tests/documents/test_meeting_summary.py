@@ -16,7 +16,7 @@ from documents.docx_checks import (
     pdf_text,
     reopen,
     table_texts,
-    to_pdf,
+    to_pdfs,
 )
 from docx.oxml.ns import qn
 
@@ -173,12 +173,14 @@ def test_file_name_is_plain_ascii():
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_converts_it_with_a_sane_page_count(tmp_path):
-    short = to_pdf(build_meeting_summary(full_data(actions=4)), tmp_path, "short")
+    pdfs = to_pdfs({"short": build_meeting_summary(full_data(actions=4)),
+                    "long": build_meeting_summary(full_data(actions=50))}, tmp_path)
+    short = pdfs["short"]
     assert 1 <= pdf_pages(short) <= 4
     text = pdf_text(short)
     assert "Meeting summary and action plan" in text and "Page 1 of" in text
     assert_one_font_family(short)
-    long = to_pdf(build_meeting_summary(full_data(actions=50)), tmp_path, "long")
+    long = pdfs["long"]
     pages = pdf_pages(long)
     assert 4 <= pages <= 16
     text = pdf_text(long)

@@ -100,7 +100,7 @@ def test_error_pages_on_the_survey_path_are_in_its_language(client, signed_in):
     assert '<html lang="en">' in other and "Page not found" in other
 
 
-def test_rate_limited_survey_page_is_in_spanish(app, client, signed_in):
+def test_rate_limited_survey_page_is_in_spanish(app, client, signed_in, limiter_clock):
     user = signed_in("facilitator")
     case = spanish_case(user.organization)
     link = make_links(client, case)[0]

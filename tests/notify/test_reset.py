@@ -92,7 +92,7 @@ def test_a_reset_link_expires_after_30_minutes(app, client, make_user, smtp):
     assert sign_in(app.test_client(), user.email, PASSWORD).status_code == 302
 
 
-def test_reset_requests_are_limited(app, client, make_user, smtp):
+def test_reset_requests_are_limited(app, client, make_user, smtp, limiter_clock):
     user = make_user("facilitator")
     codes = [post_form(client, "/forgot-password", {"email": user.email},
                        token_from="/forgot-password").status_code for _ in range(7)]

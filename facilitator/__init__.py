@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "facilitator.families.routes:bp",
     "facilitator.meetings:blueprint",
     "facilitator.adr:blueprint",
+    "facilitator.commitments:blueprint",
     "facilitator.plans.routes:bp",
     "facilitator.packets:blueprint",
     "facilitator.audit.routes:bp",

@@ -49,6 +49,8 @@ class RecordKind(Vocabulary):
     ACCESS_RECORD_EXPORT = "access_record_export", "Record of access (CSV)"
     #: A link from outside (no account) was used; the reference names its purpose.
     EXTERNAL_LINK = "external_link", "Link used without an account"
+    #: A meeting's (or one) commitment with its history, or the commitments CSV.
+    COMMITMENTS = "commitments", "Commitments and their history"
 
 
 GENESIS = "0" * 64

@@ -24,6 +24,7 @@ from facilitator.adr.models import AdrCase, SchoolClosure
 from facilitator.adr.services import create_invitations
 from facilitator.auth.models import Role
 from facilitator.auth.services import create_organization, create_user
+from facilitator.commitments.models import Commitment
 from facilitator.demo import FEATURE_LOADERS, DemoContext
 from facilitator.extensions import db
 from facilitator.families.models import Contact, Family, TipEntry
@@ -161,6 +162,7 @@ def _load(key: str) -> Org:
         "event": _first(TimelineEvent, org.id), "decision": _first(ManualDecision, org.id),
         "org_item": org_item, "token": create_invitations(held, 1)[0],
         "message": _first(OutboxMessage, org.id), "certificate": certificate,
+        "commitment": _first(Commitment, org.id, meeting_id=meeting.id),
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -199,7 +201,8 @@ def _args(rule, o: Org) -> dict:
             put(**{arg: ids[key].id, "plan_id": ids[key].plan_id})
     for arg, key in (("family_id", "family"), ("meeting_id", "meeting"), ("case_id", "case"),
                      ("plan_id", "plan"), ("assessment_id", "assessment"),
-                     ("closure_id", "closure"), ("user_id", "user")):
+                     ("closure_id", "closure"), ("user_id", "user"),
+                     ("commitment_id", "commitment")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
     put(phase="before", step=1, version=1, token=ids["token"],

@@ -121,10 +121,14 @@ def _case_commitment(org_id: int, row, status, late, day) -> None:
     from ..adr.models import AdrCase
 
     case = db.session.get(AdrCase, row.id)
-    family = Family(organization_id=org_id, student_name=f"Student {case.student_ref}",
-                    student_ref=case.student_ref, school=case.school)
-    db.session.add(family)
-    db.session.flush()
+    family = db.session.execute(db.select(Family).where(
+        Family.organization_id == org_id, Family.student_ref == case.student_ref)
+    ).scalar_one_or_none()
+    if family is None:
+        family = Family(organization_id=org_id, student_name=f"Student {case.student_ref}",
+                        student_ref=case.student_ref, school=case.school)
+        db.session.add(family)
+        db.session.flush()
     case.family_id = family.id
     due = (case.held_on or day) + timedelta(days=30)
     if status == CommitmentStatus.IN_PROGRESS:

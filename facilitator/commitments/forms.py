@@ -34,8 +34,8 @@ class OwnerFields(FlaskForm):
     owner_email = EmailField("Owner's email", validators=[Optional(), Email(), Length(max=254)],
                              description="Where an owner without an account gets a link "
                                          "to report progress, and the reminders.")
-    owner_language = SelectField("Owner's language", choices=[SelectChoice("", "As known"),
-                                                              *LANGUAGE_CHOICES])
+    owner_language = SelectField("Owner's language", default="", choices=[
+        SelectChoice("", "As known"), *LANGUAGE_CHOICES])
 
 
 class CommitmentForm(OwnerFields):

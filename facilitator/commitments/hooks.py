@@ -15,7 +15,7 @@ from ..extensions import db
 from ..meetings.live_models import ActionItem
 from ..meetings.models import ActionStatus, Meeting
 from ..meetings.outcomes import OUTCOME_HOOKS
-from .models import Commitment, CommitmentUpdate
+from .models import Commitment, CommitmentReview, CommitmentUpdate
 from .vocabulary import CommitmentStatus, Source, Via
 
 #: The action item's three statuses as a commitment's.
@@ -71,6 +71,28 @@ def _new(session: Session, item: ActionItem) -> None:
         organization_id=c.organization_id, family=meeting.family, commitment=c,
         via=Via.STAFF if _user_id() else Via.SYSTEM, by_user_id=_user_id(),
         status_to=c.status, due_to=c.due_on, note="Recorded as an action item."))
+    _review(session, meeting)
+
+
+def _review(session: Session, meeting: Meeting) -> None:
+    """The meeting's review date, made with its first commitment (once per flush)."""
+    from datetime import timedelta
+
+    from ..meetings.services import local_zone
+    from .services import settings_for
+
+    seen = session.info.setdefault("commitments.reviewed", set())
+    if id(meeting) in seen:
+        return
+    seen.add(id(meeting))
+    if meeting.id is not None and session.execute(db.select(CommitmentReview.id).where(
+            CommitmentReview.meeting_id == meeting.id)).first() is not None:
+        return
+    held = meeting.starts_at_utc.astimezone(local_zone()).date()
+    days = settings_for(meeting.organization_id).review_days
+    session.add(CommitmentReview(organization_id=meeting.organization_id or
+                                 meeting.family.organization_id, family=meeting.family,
+                                 meeting=meeting, review_on=held + timedelta(days=days)))
 
 
 def _changed(session: Session, item: ActionItem) -> None:
@@ -123,6 +145,7 @@ def _follow_action_items(session: Session, flush_context, instances) -> None:
         for obj in list(session.deleted):
             if isinstance(obj, ActionItem):
                 _removed(session, obj)
+    session.info.pop("commitments.reviewed", None)
 
 
 def link_case(meeting: Meeting) -> None:

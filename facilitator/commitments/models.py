@@ -160,6 +160,7 @@ class CommitmentReview(db.Model):
         ForeignKey("meetings.id", ondelete="SET NULL"))
 
     meeting: Mapped[Meeting] = relationship("Meeting", foreign_keys=[meeting_id])
+    family: Mapped[Family] = relationship("Family")
     follow_up: Mapped[Meeting | None] = relationship("Meeting",
                                                      foreign_keys=[follow_up_meeting_id])
 

@@ -85,6 +85,18 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
+def _commitments(family: Family) -> dict:
+    """The family's commitments, each with its whole history, and the review dates."""
+    from ..commitments.models import Commitment, CommitmentReview
+
+    rows = db.session.execute(db.select(Commitment).where(
+        Commitment.family_id == family.id).order_by(Commitment.id)).scalars().all()
+    reviews = db.session.execute(db.select(CommitmentReview).where(
+        CommitmentReview.family_id == family.id).order_by(CommitmentReview.id)).scalars()
+    return {"commitments": [{**row(c), "history": [row(u) for u in c.updates]} for c in rows],
+            "reviews": [row(r) for r in reviews]}
+
+
 def build_family_export(family: Family) -> IO[bytes]:
     """The family's whole record as a ZIP in a temporary file, positioned at its start."""
     fh = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
@@ -141,6 +153,7 @@ def build_family_export(family: Family) -> IO[bytes]:
         db.select(ManualDecision).where(ManualDecision.family_id == family.id)).scalars()])
     z.add_json("packets.json", [row(p) for p in db.session.execute(
         db.select(Packet).where(Packet.family_id == family.id)).scalars()])
+    z.add_json("commitments.json", _commitments(family))
     cases = list(export_rows(org_id, family_id=family.id))
     z.add("dispute-resolution-cases.csv", _csv(cases))
 

@@ -175,3 +175,14 @@ def live_server(app) -> Iterator[LiveServer]:
     """The app served over real HTTP on a free local port, for the browser tests."""
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture()
+def smtp(app):
+    """A running SMTP server (aiosmtpd) the app is configured to use (no TLS)."""
+    from mailtest import SmtpServer, use_server
+
+    server = SmtpServer().start()
+    use_server(app, server.port)
+    yield server
+    server.stop()

@@ -18,14 +18,6 @@ from facilitator.notify.models import OutboxMessage
 from facilitator.tasks import run_due_work
 
 
-@pytest.fixture()
-def smtp(app):
-    server = SmtpServer().start()
-    use_server(app, server.port)
-    yield server
-    server.stop()
-
-
 def _add(meeting, owner: str, days: int, task: str) -> Commitment:
     p = next(x for x in meeting.participants if x.name == owner)
     c = services.create_commitment(

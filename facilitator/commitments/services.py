@@ -272,7 +272,12 @@ def schedule_follow_up(review: CommitmentReview, starts_at, user) -> Meeting:
         "facilitator_id": source.facilitator_id or user.id,
         "purpose": "Follow-up: review the commitments made at the meeting of "
                    f"{source.starts_at_utc.astimezone(local_zone()):%B %-d, %Y}."})
+    db.session.flush()
+    present = {(p.name.strip().casefold(), (p.email or "").strip().lower())
+               for p in meeting.participants}
     for p in source.participants:
+        if (p.name.strip().casefold(), (p.email or "").strip().lower()) in present:
+            continue
         meeting.participants.append(Participant(
             organization_id=source.organization_id, name=p.name, role=p.role, email=p.email,
             language=p.language, needs=p.needs, interpreter_needed=p.interpreter_needed))

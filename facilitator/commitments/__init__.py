@@ -7,6 +7,7 @@ def blueprint():
     from . import (  # noqa: F401 - each module registers its views (hooks: its listeners)
         funnel_routes,
         hooks,
+        paths,
         public_routes,
         routes,
     )

@@ -9,8 +9,8 @@ from datetime import timedelta
 from ..extensions import db
 from ..families.models import Family
 from ..meetings.models import Meeting, MeetingStatus
-from . import funnel, services
-from .models import Commitment
+from . import services
+from .models import CasePath, Commitment
 from .vocabulary import CommitmentStatus, Source
 
 
@@ -86,11 +86,12 @@ def _path_cases(org_id: int, day) -> None:
     if not found:
         return
     for year in found[:2]:
-        rows = db.session.execute(funnel.base(org_id, year, None, day)).all()
+        rows = _held(org_id, year)
         quiet = [r for r in rows if not r.mask and r.student_ref and r.held_on]
         if quiet and year == found[0]:
             _what_followed(org_id, quiet[-1], day)
-            rows = db.session.execute(funnel.base(org_id, year, None, day)).all()
+            _one_without_agreement(org_id, year)
+            rows = _held(org_id, year)
         followed = [r for r in rows if r.mask][:4]
         quiet = [r for r in rows if not r.mask][:4]
         plan = [(CommitmentStatus.DONE, False), (CommitmentStatus.DONE, True),
@@ -98,6 +99,29 @@ def _path_cases(org_id: int, day) -> None:
         for group in (followed, quiet):
             for row, (status, late) in zip(group, plan, strict=False):
                 _case_commitment(org_id, row, status, late, day)
+
+
+def _held(org_id: int, year: int) -> list:
+    from ..adr.models import AdrCase
+
+    return db.session.execute(db.select(
+        AdrCase.id, AdrCase.student_ref, AdrCase.school, AdrCase.held_on,
+        CasePath.followed.label("mask")).join(CasePath, CasePath.case_id == AdrCase.id)
+        .where(CasePath.organization_id == org_id, CasePath.school_year == year)
+        .order_by(AdrCase.id)).all()
+
+
+def _one_without_agreement(org_id: int, year: int) -> None:
+    """A held facilitated IEP meeting that ended without agreement, if the year has none."""
+    from ..adr.models import AdrCase
+    from ..adr.services import case_values, save_case
+
+    held = db.session.execute(db.select(AdrCase).where(
+        AdrCase.organization_id == org_id, AdrCase.school_year == year,
+        AdrCase.process == "facilitated_iep", AdrCase.status == "held")
+        .order_by(AdrCase.id)).scalars().all()
+    if held and not any(c.agreement == "none" for c in held):
+        save_case(org_id, {**case_values(held[0]), "agreement": "none"}, held[0])
 
 
 def _what_followed(org_id: int, row, day) -> None:

@@ -157,6 +157,9 @@ def link_case(meeting: Meeting) -> None:
         db.session.execute(db.update(Commitment).where(
             Commitment.meeting_id == meeting.id, Commitment.case_id.is_(None))
             .values(case_id=case_id).execution_options(synchronize_session=False))
+        from .paths import refresh_cases
+
+        refresh_cases([case_id])
     return None
 
 

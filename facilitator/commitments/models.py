@@ -176,3 +176,39 @@ class CommitmentSettings(db.Model):
     review_days: Mapped[int] = mapped_column(Integer, default=30)
     #: Days before the due date that the owner is reminded.
     remind_days_before: Mapped[int] = mapped_column(Integer, default=3)
+
+
+class CasePath(db.Model):
+    """Where one held facilitated IEP meeting or mediation led: its commitments counted and
+    what followed for the student within 12 months. Kept by paths.py whenever a case or a
+    commitment changes, so the path to resolution is one GROUP BY over a covering index.
+
+    Only counts and the case's own reporting columns: no names, no student reference.
+    """
+
+    __tablename__ = "commitment_case_paths"
+    __table_args__ = (
+        Index("ix_commitment_case_paths_funnel", "organization_id", "school_year", "school",
+              "process", "agreement", "followed", "n_commitments", "n_not_done",
+              "first_open_due", "n_open", "n_late", "n_on_time"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("adr_cases.id", ondelete="CASCADE"),
+                                         primary_key=True, autoincrement=False)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    school_year: Mapped[int] = mapped_column(Integer)
+    school: Mapped[str] = mapped_column(String(200), default="")
+    process: Mapped[str] = mapped_column(String(30))
+    agreement: Mapped[str] = mapped_column(String(10), default="")
+    #: What followed within 12 months, one bit each: 1 mediation, 2 resolution meeting,
+    #: 4 due process complaint, 8 hearing, 16 State complaint (0: nothing).
+    followed: Mapped[int] = mapped_column(Integer, default=0)
+    #: The case's commitments (cancelled ones left out), by how they ended.
+    n_commitments: Mapped[int] = mapped_column(Integer, default=0)
+    n_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    n_late: Mapped[int] = mapped_column(Integer, default=0)
+    n_not_done: Mapped[int] = mapped_column(Integer, default=0)
+    #: Still open (not started, in progress, changed), and the earliest of their due dates:
+    #: once that day has passed, the case's commitments count as not carried out.
+    n_open: Mapped[int] = mapped_column(Integer, default=0)
+    first_open_due: Mapped[date | None] = mapped_column(Date)

@@ -7,7 +7,22 @@ from flask_login import current_user
 
 from .vocabulary import CommitmentStatus
 
-bp = Blueprint("commitments", __name__)
+bp = Blueprint("commitments", __name__, cli_group="commitments")
+
+
+@bp.cli.command("rebuild-paths")
+def rebuild_paths() -> None:
+    """Recompute every organization's path-to-resolution rows (after an upgrade)."""
+    import click
+
+    from ..auth.models import Organization
+    from ..extensions import db
+    from .paths import refresh_students
+
+    for org_id in db.session.execute(db.select(Organization.id)).scalars():
+        refresh_students(org_id)
+    db.session.commit()
+    click.echo("The path-to-resolution rows are rebuilt.")
 
 
 @bp.app_context_processor

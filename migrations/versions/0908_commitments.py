@@ -1,8 +1,8 @@
-"""commitments: owners, due dates, status and history; review dates; settings
+"""commitments: owners, due dates, status and history; review dates; settings; case paths
 
 Revision ID: 0908
 Revises: 0850
-Create Date: 2026-12-06 05:50:46.758538
+Create Date: 2026-12-06 06:10:29.859985
 
 """
 from alembic import op
@@ -48,6 +48,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_commitment_reviews_family_id'), ['family_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_commitment_reviews_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_commitment_reviews_review_on'), ['review_on'], unique=False)
+
+    op.create_table('commitment_case_paths',
+    sa.Column('case_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('school_year', sa.Integer(), nullable=False),
+    sa.Column('school', sa.String(length=200), nullable=False),
+    sa.Column('process', sa.String(length=30), nullable=False),
+    sa.Column('agreement', sa.String(length=10), nullable=False),
+    sa.Column('followed', sa.Integer(), nullable=False),
+    sa.Column('n_commitments', sa.Integer(), nullable=False),
+    sa.Column('n_on_time', sa.Integer(), nullable=False),
+    sa.Column('n_late', sa.Integer(), nullable=False),
+    sa.Column('n_not_done', sa.Integer(), nullable=False),
+    sa.Column('n_open', sa.Integer(), nullable=False),
+    sa.Column('first_open_due', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['adr_cases.id'], name=op.f('fk_commitment_case_paths_case_id_adr_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_commitment_case_paths_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_commitment_case_paths'))
+    )
+    with op.batch_alter_table('commitment_case_paths', schema=None) as batch_op:
+        batch_op.create_index('ix_commitment_case_paths_funnel', ['organization_id', 'school_year', 'school', 'process', 'agreement', 'followed', 'n_commitments', 'n_not_done', 'first_open_due', 'n_open', 'n_late', 'n_on_time'], unique=False)
 
     op.create_table('commitments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,6 +158,10 @@ def downgrade():
         batch_op.drop_index('ix_commitments_case')
 
     op.drop_table('commitments')
+    with op.batch_alter_table('commitment_case_paths', schema=None) as batch_op:
+        batch_op.drop_index('ix_commitment_case_paths_funnel')
+
+    op.drop_table('commitment_case_paths')
     with op.batch_alter_table('commitment_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_commitment_reviews_review_on'))
         batch_op.drop_index(batch_op.f('ix_commitment_reviews_organization_id'))

@@ -83,7 +83,7 @@ def test_the_funnel_counts_what_was_built(app, make_org):
         ("facilitated_iep", "full"): 2, ("facilitated_iep", "partial"): 1,
         ("facilitated_iep", "none"): 1, ("mediation", "yes"): 1, ("mediation", "no"): 1}
     assert data["kept"] == {"on_time": 1, "late": 1, "not_kept": 2, "open": 1, "none": 1}
-    assert data["commitments"] == {"on_time": 2, "late": 1, "not_kept": 2, "open": 1}
+    assert data["commitments"] == {"on_time": 2, "late": 1, "not_done": 1, "open": 2}
     assert data["escalated"] == 2
     assert data["followed"] == {"mediation": 1, "resolution_meeting": 1, "due_process": 1,
                                 "hearing": 1, "state_complaint": 1}

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from .. import audit
+from ..commitments.paths import refresh_students
 from ..extensions import db
 from ..packets import storage
 from ..packets.services import _after_commit, is_building
@@ -113,10 +114,10 @@ def destroy_family(family, user) -> DestructionCertificate:
     picks = [cases.c.family_id == family_id, cases.c.meeting_id.in_(meetings)]
     if student_ref:
         picks.append(cases.c.student_ref == student_ref)
+    anon_ref = "anon-" + secrets.token_hex(6)
     anonymized = db.session.execute(
         update(cases).where(cases.c.organization_id == org_id, or_(*picks))
-        .values(family_id=None, meeting_id=None, notes="",
-                student_ref="anon-" + secrets.token_hex(6))).rowcount
+        .values(family_id=None, meeting_id=None, notes="", student_ref=anon_ref)).rowcount
 
     scopes = _scopes(family_id, org_id)
     counts = []
@@ -129,6 +130,8 @@ def destroy_family(family, user) -> DestructionCertificate:
     for t in reversed(db.metadata.sorted_tables):
         if t.name in scopes:
             db.session.execute(delete(t).where(scopes[t.name]))
+    # The path-to-resolution counts of the child's cases no longer hold their commitments.
+    refresh_students(org_id, {anon_ref})
     cert = DestructionCertificate(organization_id=org_id, family_id=family_id,
                                   destroyed_by_id=user.id, counts=counts,
                                   files_removed=len(keys), cases_anonymized=anonymized)

@@ -165,3 +165,19 @@ def test_the_review_date_and_a_follow_up_in_one_step(client, signed_in, held_mee
     assert review.reviewed_at is not None and follow.family_id == meeting.family_id
     names = [p.name for p in follow.participants]
     assert sorted(names) == sorted({p.name for p in meeting.participants})  # each once
+
+
+def test_destroying_a_family_takes_its_commitments_out_of_the_counts(app, make_org,
+                                                                     make_user):
+    org = make_org()
+    _build(org.id)
+    admin = make_user("admin", org=org)
+    from facilitator.rights.destroy import destroy_family
+
+    family = db.session.execute(db.select(Family).where(
+        Family.organization_id == org.id, Family.student_ref == "s3")).scalar_one()
+    destroy_family(family, admin)
+    db.session.commit()
+    data = funnel.funnel(org.id, YEAR, None, DAY)
+    assert data["held"] == 6 and data["kept"]["not_kept"] == 1 and data["kept"]["none"] == 2
+    assert data["escalated"] == 2  # the child's later cases stay, anonymized together

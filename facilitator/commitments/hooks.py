@@ -110,6 +110,9 @@ def _changed(session: Session, item: ActionItem) -> None:
     c.due_on = item.due_date
     if TO_ACTION.get(c.status, ActionStatus.OPEN) != item.status:
         c.status = FROM_ACTION.get(item.status, c.status)
+        from .services import today
+
+        c.done_on = (c.done_on or today()) if c.status == CommitmentStatus.DONE else None
     if (c.status, c.due_on) != (old_status, old_due):
         session.add(CommitmentUpdate(
             organization_id=c.organization_id, family_id=c.family_id, commitment=c,

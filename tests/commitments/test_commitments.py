@@ -171,3 +171,24 @@ def test_the_list_pages(client, signed_in, held_meeting, app):
     second = client.get("/commitments/?page=2").get_data(as_text=True)
     assert "Task number 000" in first and "Task number 000" not in second
     assert "Page 1 of 2" in first and "Task number 027" in second
+
+
+def test_changing_or_removing_the_action_item_follows_on_the_commitment(
+        client, signed_in, held_meeting):
+    user = signed_in("facilitator")
+    meeting = held_meeting(user.organization, user)
+    post_form(client, f"/meetings/{meeting.id}/actions/new",
+              {"task": "Call the bus office", "owner": "Rosa", "status": "open"})
+    [c] = _commitments(meeting.id)
+    item_id = c.action_item_id
+    base = f"/meetings/{meeting.id}/actions/{item_id}"
+    post_form(client, base, {"task": "Call the bus office", "owner": "Rosa", "status": "done"})
+    [c] = _commitments(meeting.id)
+    assert (c.status, c.done_on) == ("done", today())
+    post_form(client, base, {"task": "Call the bus office", "owner": "Rosa", "status": "open"})
+    [c] = _commitments(meeting.id)
+    assert (c.status, c.done_on) == ("not_started", None)
+    assert [u.note for u in c.updates][:2] == ["Changed on the meeting page."] * 2
+    post_form(client, f"{base}/delete")
+    [c] = _commitments(meeting.id)
+    assert (c.status, c.action_item_id) == ("cancelled", None)

@@ -181,3 +181,24 @@ def test_destroying_a_family_takes_its_commitments_out_of_the_counts(app, make_o
     data = funnel.funnel(org.id, YEAR, None, DAY)
     assert data["held"] == 6 and data["kept"]["not_kept"] == 1 and data["kept"]["none"] == 2
     assert data["escalated"] == 2  # the child's later cases stay, anonymized together
+
+
+def test_a_meeting_marked_held_carries_its_commitments_to_its_case(app, make_user,
+                                                                  held_meeting):
+    from facilitator.commitments.models import CasePath, Commitment
+    from facilitator.meetings.live_models import ActionItem
+    from facilitator.meetings.outcomes import record_outcome
+
+    user = make_user("facilitator")
+    meeting = held_meeting(user.organization, user)
+    meeting.status = "scheduled"
+    db.session.add(ActionItem(organization_id=meeting.organization_id, meeting_id=meeting.id,
+                              task="Send the data", owner="Omar Haddad",
+                              due_date=services.today() + timedelta(days=5)))
+    db.session.commit()
+    record_outcome(meeting, "partial")
+    db.session.commit()
+    c = db.session.execute(db.select(Commitment)).scalar_one()
+    assert c.case_id is not None
+    path = db.session.get(CasePath, c.case_id)
+    assert (path.agreement, path.n_commitments, path.n_open) == ("partial", 1, 1)

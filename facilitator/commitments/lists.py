@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from .. import access
 from ..adr.csv_io import protect
 from ..extensions import db
 from ..families.models import Family
@@ -54,8 +55,8 @@ def statement(org_id: int, f: Filters, day: date | None = None):
     """The filtered commitments of an organization, soonest due first."""
     day = day or today()
     open_ = [s.value for s in OPEN]
-    stmt = (select(Commitment).join(Family, Family.id == Commitment.family_id)
-            .where(Commitment.organization_id == org_id)
+    stmt = (access.restrict(select(Commitment), Commitment, org_id)
+            .join(Family, Family.id == Commitment.family_id)
             .options(joinedload(Commitment.family), joinedload(Commitment.meeting),
                      joinedload(Commitment.owner_user)))
     if f.view == "week":

@@ -14,7 +14,8 @@
               datasets: [{ label: "Cases", data: data.values, backgroundColor: "#1d4f91" }] },
       options: { indexAxis: "y", maintainAspectRatio: false, animation: false,
                  plugins: { legend: { display: false } },
-                 scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
+                 scales: { x: { beginAtZero: true, ticks: { precision: 0 } },
+                           y: { ticks: { autoSkip: false } } } }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }

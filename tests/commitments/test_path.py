@@ -202,3 +202,15 @@ def test_a_meeting_marked_held_carries_its_commitments_to_its_case(app, make_use
     assert c.case_id is not None
     path = db.session.get(CasePath, c.case_id)
     assert (path.agreement, path.n_commitments, path.n_open) == ("partial", 1, 1)
+
+
+def test_rebuild_paths_from_the_command_line(app, make_org, runner):
+    from facilitator.commitments.models import CasePath
+
+    org = make_org()
+    _build(org.id)
+    db.session.execute(db.delete(CasePath))
+    db.session.commit()
+    result = runner.invoke(args=["commitments", "rebuild-paths"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    assert funnel.funnel(org.id, YEAR, None, DAY)["kept"]["not_kept"] == 2

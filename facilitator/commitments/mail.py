@@ -156,7 +156,11 @@ def queue_reviews(day: date | None = None) -> int:
 
 
 def queue_due(now: datetime | None = None) -> int:
-    """The clock's pass (facilitator/tasks.py): reminders and review requests."""
+    """The clock's pass (facilitator/tasks.py): reminders and review requests; open cases
+    past a due date settled as not kept (paths.settle)."""
+    from .paths import settle
+
+    settle()
     return queue_reminders(now) + queue_reviews()
 
 

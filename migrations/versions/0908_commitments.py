@@ -2,7 +2,7 @@
 
 Revision ID: 0908
 Revises: 0850
-Create Date: 2026-12-06 06:10:29.859985
+Create Date: 2026-12-06 06:47:41.536713
 
 """
 from alembic import op
@@ -63,12 +63,16 @@ def upgrade():
     sa.Column('n_not_done', sa.Integer(), nullable=False),
     sa.Column('n_open', sa.Integer(), nullable=False),
     sa.Column('first_open_due', sa.Date(), nullable=True),
+    sa.Column('kept', sa.String(length=10), nullable=False),
+    sa.Column('ends', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['adr_cases.id'], name=op.f('fk_commitment_case_paths_case_id_adr_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_commitment_case_paths_organization_id_organizations')),
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_commitment_case_paths'))
     )
     with op.batch_alter_table('commitment_case_paths', schema=None) as batch_op:
-        batch_op.create_index('ix_commitment_case_paths_funnel', ['organization_id', 'school_year', 'school', 'process', 'agreement', 'followed', 'n_commitments', 'n_not_done', 'first_open_due', 'n_open', 'n_late', 'n_on_time'], unique=False)
+        batch_op.create_index('ix_commitment_case_paths_funnel', ['organization_id', 'school_year', 'process', 'agreement', 'followed', 'kept', 'ends'], unique=False)
+        batch_op.create_index('ix_commitment_case_paths_overdue', ['organization_id', 'school_year', 'kept', 'first_open_due', 'process', 'agreement', 'followed'], unique=False)
+        batch_op.create_index('ix_commitment_case_paths_school', ['organization_id', 'school_year', 'school'], unique=False)
 
     op.create_table('commitments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -159,6 +163,8 @@ def downgrade():
 
     op.drop_table('commitments')
     with op.batch_alter_table('commitment_case_paths', schema=None) as batch_op:
+        batch_op.drop_index('ix_commitment_case_paths_school')
+        batch_op.drop_index('ix_commitment_case_paths_overdue')
         batch_op.drop_index('ix_commitment_case_paths_funnel')
 
     op.drop_table('commitment_case_paths')

@@ -18,7 +18,6 @@ from facilitator.families.models import Family
 from facilitator.meetings.models import Meeting
 
 YEAR = 2024  # 2024-25
-DAY = date(2025, 6, 1)
 
 
 def _case(org_id, ref, process, received, student, school="North", **values):
@@ -60,7 +59,7 @@ def _build(org_id):
     e = _held(org_id, "E", "mediation", "yes", "s4", d)
     _commit(e, [("in_progress", d + timedelta(days=5), None)])  # overdue: not kept
     f = _held(org_id, "F", "mediation", "no", "s5", d, school="South")
-    _commit(f, [("in_progress", date(2025, 7, 1), None)])  # not yet due: open
+    _commit(f, [("in_progress", services.today() + timedelta(days=30), None)])  # not yet due: open
     _held(org_id, "G", "facilitated_iep", "full", "", d)  # no student, no commitments
     # What followed: s3 had a due process complaint with a resolution meeting and a
     # hearing, then a State complaint; s4 a mediation; s1 a DPC 13 months later (too late).
@@ -77,19 +76,19 @@ def _build(org_id):
 def test_the_funnel_counts_what_was_built(app, make_org):
     org = make_org()
     _build(org.id)
-    data = funnel.funnel(org.id, YEAR, None, DAY)
+    data = funnel.funnel(org.id, YEAR, None, services.today())
     assert data["held"] == 6
     assert {(o["process"], o["agreement"]): o["n"] for o in data["outcomes"]} == {
         ("facilitated_iep", "full"): 2, ("facilitated_iep", "partial"): 1,
         ("facilitated_iep", "none"): 1, ("mediation", "yes"): 1, ("mediation", "no"): 1}
     assert data["kept"] == {"on_time": 1, "late": 1, "not_kept": 2, "open": 1, "none": 1}
-    assert data["commitments"] == {"on_time": 2, "late": 1, "not_done": 1, "open": 2}
+    assert data["commitments"] == {"on_time": 2, "late": 1, "not_done": 1}
     assert data["escalated"] == 2
     assert data["followed"] == {"mediation": 1, "resolution_meeting": 1, "due_process": 1,
                                 "hearing": 1, "state_complaint": 1}
     assert data["split"]["kept"] == {"n": 2, "escalated": 0, "rate": 0.0}
     assert data["split"]["not_kept"] == {"n": 2, "escalated": 2, "rate": 100.0}
-    south = funnel.funnel(org.id, YEAR, "South", DAY)
+    south = funnel.funnel(org.id, YEAR, "South", services.today())
     assert (south["held"], south["kept"]["open"], south["escalated"]) == (1, 1, 0)
 
 
@@ -178,7 +177,7 @@ def test_destroying_a_family_takes_its_commitments_out_of_the_counts(app, make_o
         Family.organization_id == org.id, Family.student_ref == "s3")).scalar_one()
     destroy_family(family, admin)
     db.session.commit()
-    data = funnel.funnel(org.id, YEAR, None, DAY)
+    data = funnel.funnel(org.id, YEAR, None, services.today())
     assert data["held"] == 6 and data["kept"]["not_kept"] == 1 and data["kept"]["none"] == 2
     assert data["escalated"] == 2  # the child's later cases stay, anonymized together
 
@@ -213,4 +212,20 @@ def test_rebuild_paths_from_the_command_line(app, make_org, runner):
     db.session.commit()
     result = runner.invoke(args=["commitments", "rebuild-paths"])
     assert result.exit_code == 0 and "rebuilt" in result.output
-    assert funnel.funnel(org.id, YEAR, None, DAY)["kept"]["not_kept"] == 2
+    assert funnel.funnel(org.id, YEAR, None, services.today())["kept"]["not_kept"] == 2
+
+
+def test_an_open_case_past_its_due_date_counts_as_not_kept_settled_or_not(app, make_org):
+    from facilitator.commitments.models import CasePath
+    from facilitator.commitments.paths import settle
+
+    org = make_org()
+    _build(org.id)
+    path = db.session.execute(db.select(CasePath).where(CasePath.kept == "open")).scalar_one()
+    path.first_open_due = services.today() - timedelta(days=1)  # the day went by
+    db.session.commit()
+    assert funnel.funnel(org.id, YEAR, None, services.today())["kept"]["not_kept"] == 3
+    assert settle() == 1 and settle() == 0
+    db.session.commit()
+    assert funnel.funnel(org.id, YEAR, None, services.today())["kept"] == {
+        "on_time": 1, "late": 1, "not_kept": 3, "open": 0, "none": 1}

@@ -149,8 +149,13 @@ def _case_commitment(org_id: int, row, status, late, day) -> None:
         Family.organization_id == org_id, Family.student_ref == case.student_ref)
     ).scalar_one_or_none()
     if family is None:
+        from ..families.models import TipEntry
+
         family = Family(organization_id=org_id, student_name=f"Student {case.student_ref}",
                         student_ref=case.student_ref, school=case.school)
+        family.tips.append(TipEntry(organization_id=org_id, kind="communication",
+                                    text="Prefers short email updates on how the agreed "
+                                         "services are going."))
         db.session.add(family)
         db.session.flush()
     case.family_id = family.id

@@ -13,7 +13,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from ..i18n import LANGUAGES
 from ..validation import CheckedForm as FlaskForm
@@ -31,7 +38,9 @@ class OwnerFields(FlaskForm):
                                     "organization.")
     owner_name = StringField("Or type the owner's name", validators=[Optional(),
                                                                      Length(max=200)])
-    owner_email = EmailField("Owner's email", validators=[Optional(), Email(), Length(max=254)],
+    owner_email = EmailField("Owner's email", validators=[
+        Optional(), Length(max=254),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email like name@example.org.")],
                              description="Where an owner without an account gets a link "
                                          "to report progress, and the reminders.")
     owner_language = SelectField("Owner's language", default="", choices=[

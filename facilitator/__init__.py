@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "facilitator.families.routes:bp",
     "facilitator.meetings:blueprint",
     "facilitator.adr:blueprint",
+    "facilitator.commitments:blueprint",
     "facilitator.plans:blueprint",
     "facilitator.packets:blueprint",
     "facilitator.audit.routes:bp",

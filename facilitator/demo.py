@@ -30,6 +30,7 @@ FEATURE_LOADERS: tuple[str, ...] = (
     "facilitator.families.demo:load",
     "facilitator.meetings.demo:load",
     "facilitator.adr.demo:load",
+    "facilitator.commitments.demo:load",
     "facilitator.plans.demo:load",
     "facilitator.packets.demo:load",
     "facilitator.notify.demo:load",

@@ -35,8 +35,10 @@ def _due_messages(now) -> list[int]:
 
 
 def run_due_work(now=None) -> dict[str, int]:
-    """Queue due invitations, reminders and survey reminders; hand due retries to the worker."""
+    """Queue due invitations, reminders, survey and commitment reminders; hand due retries to
+    the worker."""
     from .adr import survey_mail
+    from .commitments import mail as commitment_mail
     from .db import utcnow
     from .extensions import db
     from .meetings import mail as meeting_mail
@@ -44,7 +46,8 @@ def run_due_work(now=None) -> dict[str, int]:
     now = now or utcnow()
     counts = {"invitations": meeting_mail.sync_upcoming(now),
               "reminders": meeting_mail.queue_due_reminders(now),
-              "survey_reminders": survey_mail.queue_survey_reminders(now)}
+              "survey_reminders": survey_mail.queue_survey_reminders(now),
+              "commitment_reminders": commitment_mail.queue_due(now)}
     db.session.commit()  # the new messages' tasks are queued on commit
     due = _due_messages(now)
     db.session.commit()

@@ -230,3 +230,14 @@ def real_queue(app, tmp_path):
     yield drain
     app.config.update(HUEY_IMMEDIATE=True, HUEY_FILE=None)
     queue.init_app(app)
+
+
+@pytest.fixture()
+def smtp(app):
+    """A running SMTP server (aiosmtpd) the app is configured to use (no TLS)."""
+    from mailtest import SmtpServer, use_server
+
+    server = SmtpServer().start()
+    use_server(app, server.port)
+    yield server
+    server.stop()

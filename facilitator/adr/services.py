@@ -90,6 +90,10 @@ def delete_case(case: AdrCase) -> None:
     refresh_escalation(org_id, {student})
 
 
+#: Called as hook(org_id, student_refs) after escalation is recomputed (same transaction):
+#: features above keep what they derive from a student's cases (commitments/paths.py).
+ESCALATION_HOOKS: list = []
+
 #: The processes that count as escalation after a facilitated IEP.
 ESCALATION_PROCESSES = ("mediation", "due_process", "expedited_due_process", "state_complaint")
 
@@ -127,6 +131,8 @@ def refresh_escalation(org_id: int, student_refs: set[str] | None = None) -> Non
         for i in range(0, len(refs), 500):
             db.session.execute(base.where(AdrCase.student_ref.in_(refs[i:i + 500])))
     db.session.flush()
+    for hook in ESCALATION_HOOKS:
+        hook(org_id, None if student_refs is None else set(student_refs))
 
 
 def record_meeting_outcome(org_id: int, *, process: str, held_on: date | None,

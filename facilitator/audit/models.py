@@ -63,6 +63,8 @@ class RecordKind(Vocabulary):
     PROGRAM_REQUEST = "program_request", "Request to the state program"
     #: What a guardian shared before a meeting (read by staff on the Prepare page).
     FAMILY_INPUT = "family_input", "Family's input before a meeting"
+    #: A meeting's (or one) commitment with its history, or the commitments CSV.
+    COMMITMENTS = "commitments", "Commitments and their history"
 
 
 GENESIS = "0" * 64

@@ -39,6 +39,9 @@ KIND_LABELS = {
     "survey_reminder": "Survey reminder",
     "summary": "Meeting summary and action plan",
     "password_reset": "Password reset",
+    "commitment_link": "Commitment: the owner's link",
+    "commitment_reminder": "Commitment reminder",
+    "commitment_review": "Commitments to review",
 }
 
 

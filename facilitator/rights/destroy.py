@@ -29,6 +29,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 
 from .. import audit
 from ..audit.services import erase_details
+from ..commitments.paths import refresh_students
 from ..extensions import db
 from ..packets import storage
 from ..packets.services import _after_commit, is_building
@@ -126,10 +127,10 @@ def destroy_family(family, user) -> DestructionCertificate:
         picks.append(cases.c.student_ref == student_ref)
     case_ids = list(db.session.execute(select(cases.c.id).where(
         cases.c.organization_id == org_id, or_(*picks))).scalars())
+    anon_ref = "anon-" + secrets.token_hex(6)
     anonymized = db.session.execute(
         update(cases).where(cases.c.id.in_(case_ids))
-        .values(family_id=None, meeting_id=None, notes="",
-                student_ref="anon-" + secrets.token_hex(6))).rowcount
+        .values(family_id=None, meeting_id=None, notes="", student_ref=anon_ref)).rowcount
 
     scopes = _scopes(family_id, org_id, case_ids)
     counts = []
@@ -146,6 +147,8 @@ def destroy_family(family, user) -> DestructionCertificate:
     erased = erase_details(org_id, family_id, reference)
     if erased:
         counts.append(["Record-of-access details erased (the entries stay)", erased])
+    # The path-to-resolution counts of the child's cases no longer hold their commitments.
+    refresh_students(org_id, {anon_ref})
     cert = DestructionCertificate(organization_id=org_id, family_id=family_id,
                                   reference=reference, destroyed_by_id=user.id, counts=counts,
                                   files_removed=len(keys), cases_anonymized=anonymized)

@@ -91,6 +91,18 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
+def _commitments(family: Family) -> dict:
+    """The family's commitments, each with its whole history, and the review dates."""
+    from ..commitments.models import Commitment, CommitmentReview
+
+    rows = db.session.execute(db.select(Commitment).where(
+        Commitment.family_id == family.id).order_by(Commitment.id)).scalars().all()
+    reviews = db.session.execute(db.select(CommitmentReview).where(
+        CommitmentReview.family_id == family.id).order_by(CommitmentReview.id)).scalars()
+    return {"commitments": [{**row(c), "history": [row(u) for u in c.updates]} for c in rows],
+            "reviews": [row(r) for r in reviews]}
+
+
 def family_messages(family: Family) -> list[OutboxMessage]:
     """Every message about the family: by its family, or by one of its meetings."""
     meetings = db.select(Meeting.id).where(Meeting.family_id == family.id)
@@ -189,6 +201,7 @@ def build_family_export(family: Family, fh: IO[bytes],
         db.select(ManualDecision).where(ManualDecision.family_id == family.id)).scalars()])
     z.add_json("packets.json", [row(p) for p in db.session.execute(
         db.select(Packet).where(Packet.family_id == family.id)).scalars()])
+    z.add_json("commitments.json", _commitments(family))
     cases = list(export_rows(org_id, family_id=family.id))
     z.add("dispute-resolution-cases.csv", _csv(cases))
 

@@ -61,6 +61,16 @@ def full_family(app):
         db.session.add(FamilyConcern(organization_id=org.id, input_id=item.id,
                                      meeting_id=meeting.id, text=f"Family concern {canary}"))
         continuation.continue_meeting(meeting, utcnow() + timedelta(days=7), 60, set(), user)
+        from facilitator.commitments import services as commitments
+
+        c = commitments.create_commitment(
+            family_id=family.id, org_id=org.id, task=f"Send the report {canary}",
+            owner=commitments.resolve_owner(org.id, meeting, "", name=f"Owner {canary}",
+                                            email="owner@example.org"),
+            due_on=None, meeting=meeting, user=user)
+        commitments.update_commitment(c, status="in_progress", note=f"Started {canary}",
+                                      user=user, keep_due=True)
+        commitments.family_report(c, f"Not yet {canary}", by_name=f"Guardian {canary}")
         db.session.add(AdrCase(organization_id=org.id, case_ref=f"C-{family.id}",
                                process="facilitated_iep", received_on=date(2025, 9, 2),
                                school_year=2026, school="Lincoln Elementary",

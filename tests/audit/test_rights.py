@@ -78,6 +78,10 @@ def test_the_export_holds_everything_with_a_manifest(client, signed_in, full_fam
     assert "Concern raised export-check" in zf.read("timeline.csv").decode()
     assert "Decided export-check" in zf.read("decision-log.csv").decode()
     assert f"C-{family.id}" in zf.read("dispute-resolution-cases.csv").decode()
+    commitments = json.loads(zf.read("commitments.json"))
+    assert commitments["commitments"][0]["task"] == "Send the report export-check"
+    assert "Not yet export-check" in [h["note"] for h in commitments["commitments"][0]["history"]]
+    assert len(commitments["reviews"]) == 1
     entries = _audit(user.organization_id)
     assert [(e.action, e.record_kind, e.family_id) for e in entries][-2:] == [
         ("exported", "family_export", family.id), ("downloaded", "family_export", family.id)]

@@ -22,7 +22,12 @@ from facilitator.meetings.services import local_zone as meeting_zone
 from facilitator.notify.services import render_mail
 
 MAIL = Path(__file__).resolve().parents[2] / "templates" / "mail"
-KINDS = sorted({p.name.split(".")[0] for p in MAIL.glob("*.txt")} - {"_meeting_facts"})
+#: Mail only staff receive, written in English only (staff pages stay English).
+STAFF_ONLY = {"commitment_review"}
+KINDS = sorted({p.name.split(".")[0] for p in MAIL.glob("*.txt")}
+               - {"_meeting_facts"} - STAFF_ONLY)
+#: Mail about one commitment: its due date, not the meeting's, is the date in it.
+COMMITMENT_KINDS = {"commitment_link", "commitment_reminder"}
 LINK = "https://facilitator.example/s/0123456789abcdef"
 #: Mail about an account (staff) or a request to the state program (a family, no meeting yet).
 NOT_ABOUT_A_MEETING = {"password_reset", "request_received", "request_decision"}
@@ -39,15 +44,20 @@ def alvarez(app, runner):
         Meeting.family_id == family.id)).scalars().first()
 
 
+def _due(meeting: Meeting):
+    return meeting.starts_at_utc.date() + __import__("datetime").timedelta(days=14)
+
+
 def _context(meeting: Meeting, language: str, days: int) -> dict:
     return {**meeting_context(meeting, language), "person": "Lucía Alvarez", "link": LINK,
-            "days": days}
+            "days": days, "task": "Traer el informe del médico", "overdue": days == 1,
+            "due": format_date(_due(meeting), "long", locale=language)}
 
 
 def _data(context: dict) -> list[str]:
     """What a translation keeps as is: people, addresses, links, typed text, the clock time."""
     values = [context[k] for k in ("person", "contact_name", "contact_email", "organization",
-                                   "link", "location", "video_link", "purpose", "time")]
+                                   "link", "location", "video_link", "purpose", "time", "task")]
     values += [name for name, _ in context["people"]]
     return sorted({v for v in values if v}, key=len, reverse=True)
 
@@ -95,8 +105,9 @@ def _english_left(meeting: Meeting, kind: str, days: int) -> list[str]:
     if [label for label in labels if label in es_body + es_subject]:
         problems.append(f"{kind}: an English label in\n{es_subject}\n{es_body}")
     # Dates as Babel writes them in Spanish: "martes, 24 de noviembre de 2026".
-    long_date = format_date(meeting.starts_at_utc.astimezone(meeting_zone()).date(), "long",
-                            locale="es")
+    day = _due(meeting) if kind in COMMITMENT_KINDS else \
+        meeting.starts_at_utc.astimezone(meeting_zone()).date()
+    long_date = format_date(day, "long", locale="es")
     if long_date not in es_body or not spanish["zone"].startswith("hora"):
         problems.append(f"{kind}: no Spanish date {long_date!r} in\n{es_body}")
     return problems

@@ -7,23 +7,21 @@ SMTP server; a record packet queued by the "web" side is built by the same worke
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from helpers import HANG
 from mailtest import SmtpServer, free_port, use_server
+from workertest import start_worker as _start_worker
+from workertest import stop as _stop
+from workertest import wait_for as _wait_for
 
 from facilitator import queue as tasks
 from facilitator.extensions import db
 from facilitator.notify.models import OutboxMessage
 from facilitator.notify.services import idempotency_key, queue_message
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
@@ -37,44 +35,6 @@ def queue(app, tmp_path):
     yield use
     app.config.update(HUEY_IMMEDIATE=True, REDIS_URL="", HUEY_FILE="")
     tasks.init_app(app)
-
-
-def _start_worker(app, tmp_path, env_extra: dict) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "MAIL_"))}
-    env.update({
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "STORAGE_DIR": app.config["STORAGE_DIR"],
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"]),
-        "MAIL_SECURITY": "none", "MAIL_SENDER": app.config["MAIL_SENDER"],
-        "FLASK_PACKETS_DISABLE_LIBREOFFICE": "true",
-        **env_extra})
-    with open(tmp_path / "worker.log", "wb") as log:  # the child keeps its own copy
-        return subprocess.Popen(
-            [sys.executable, "-m", "huey.bin.huey_consumer", "facilitator.worker.huey",
-             "-w", "2", "-k", "thread", "-d", "0.1", "-m", "0.5"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _wait_for(predicate) -> bool:
-    """Wait for what the worker does (the ceiling only catches a hang)."""
-    deadline = time.monotonic() + HANG
-    while time.monotonic() < deadline:
-        db.session.commit()
-        db.session.expire_all()
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _queue_one(org_id: int) -> int:

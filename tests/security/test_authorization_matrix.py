@@ -25,6 +25,7 @@ from facilitator.adr.services import create_invitations
 from facilitator.auth.models import Role
 from facilitator.auth.oidc_models import OidcIdentity, OidcProvider
 from facilitator.auth.services import create_organization, create_user
+from facilitator.commitments.models import Commitment
 from facilitator.demo import FEATURE_LOADERS, DemoContext
 from facilitator.extensions import db
 from facilitator.families.models import Contact, Family, TipEntry
@@ -214,6 +215,7 @@ def _load(key: str) -> Org:
         "neutral": neutral, "training": neutral.trainings[0], "assignment": assignment,
         "request": request_row,
         "family_concern": family_concern,
+        "commitment": _first(Commitment, org.id, meeting_id=meeting.id),
     }
     ids.update({f"meeting:{k}": _first(m, org.id, meeting_id=meeting.id)
                 for k, m in MEETING_CHILDREN.items()})
@@ -270,7 +272,7 @@ def _args(rule, o: Org) -> dict:
     for arg, key in (("family_id", "family"), ("meeting_id", "meeting"), ("case_id", "case"),
                      ("plan_id", "plan"), ("assessment_id", "assessment"),
                      ("closure_id", "closure"), ("user_id", "user"),
-                     ("request_id", "request")):
+                     ("request_id", "request"), ("commitment_id", "commitment")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
     put(link_id=ids["pairing"].id)

@@ -44,13 +44,17 @@ def _chart(data: dict) -> dict:
                          "values": [p["cents"] / 100 for p in data["payments"]]}}
 
 
+def _figures() -> tuple[int, fig.Filters, dict]:
+    org = program_org_id()
+    f = _filters(org)
+    return org, f, fig.all_figures(org, f, SURVEY_MIN_N)
+
+
 @bp.get("/figures")
 @access.require("view_reports")
 def figures():
     """The program's figures for a school year and region, each linked to its cases."""
-    org = program_org_id()
-    f = _filters(org)
-    data = fig.all_figures(org, f, SURVEY_MIN_N)
+    org, f, data = _figures()
     return render_template("program/figures.html", f=f, data=data, chart=_chart(data),
                            years=_years(org), regions=fig.regions(org),
                            year_label=school_year_label(f.year), titles=AGREEMENT_TITLES,
@@ -78,7 +82,7 @@ def _rows(data: dict):
     for r in data["surveys"]["rows"]:
         for measure in ("n", "neutral_helpful", "had_input", "use_again"):
             yield "surveys by neutral", r["label"], measure, \
-                r.get(measure, "suppressed") if measure != "n" else r["n"]
+                f"fewer than {SURVEY_MIN_N}" if r["suppressed"] else r[measure]
     for p in data["payments"]:
         yield "payments", p["month"].strftime("%Y-%m"), "amount", f"{p['cents'] / 100:.2f}"
         yield "payments", p["month"].strftime("%Y-%m"), "sessions", p["sessions"]
@@ -88,9 +92,7 @@ def _rows(data: dict):
 @access.require("view_reports")
 def figures_csv():
     """Every figure of the page as rows for a spreadsheet (formula-safe)."""
-    org = program_org_id()
-    f = _filters(org)
-    data = fig.all_figures(org, f, SURVEY_MIN_N)
+    _, f, data = _figures()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["school_year", "region", "figure", "group", "measure", "value"])

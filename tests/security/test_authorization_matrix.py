@@ -238,7 +238,7 @@ def _args(rule, o: Org) -> dict:
     for arg, key in (("family_id", "family"), ("meeting_id", "meeting"), ("case_id", "case"),
                      ("plan_id", "plan"), ("assessment_id", "assessment"),
                      ("closure_id", "closure"), ("user_id", "user"),
-                     ("request_id", "request")):
+                     ("request_id", "request"), ("neutral_id", "neutral")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
     put(phase="before", step=1, version=1, token=ids["token"], slug=o.org.slug,

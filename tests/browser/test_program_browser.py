@@ -82,17 +82,7 @@ def test_the_coordinator_approves_a_request(page, live_server, browser_sign_in, 
 
 def test_assignment_link_restricted_view_session_and_payment(
         page, live_server, browser_sign_in, state, make_user):  # noqa: F811
-    from facilitator.families.models import Family
-    from facilitator.meetings.services import create_meeting
-
-    other_family = Family(organization_id=state["org"].id, student_name="Other Child")
-    db.session.add(other_family)
-    db.session.flush()
-    other = create_meeting(other_family, {"kind": "facilitated_iep",
-                                          "starts_at": state["meeting"].starts_at,
-                                          "duration_minutes": 60, "location": "Room 9",
-                                          "purpose": "Another family's meeting"})
-    db.session.commit()
+    other = state["other_meeting"]
     coordinator = make_user("facilitator", org=state["org"])
     browser_sign_in(page, coordinator.email)
     case = state["case"]
@@ -163,3 +153,29 @@ def test_assignment_link_restricted_view_session_and_payment(
     assert "Approved $450.00 for Cruz Delgado" in page.content()
     db.session.commit()
     assert db.session.execute(select(Payment.amount_cents)).scalar_one() == 45000
+
+
+def test_the_figures_page_for_an_analyst_of_the_program(page, live_server):
+    from facilitator import demo
+
+    demo.load()
+    db.session.commit()
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill("analyst@stateprogram.example")
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    page.get_by_role("link", name="Program figures").click()
+    # Chart.js drew both charts from the JSON block (no inline script under the CSP).
+    page.wait_for_function("() => window.Chart && Chart.getChart('requests-chart') && "
+                           "Chart.getChart('payments-chart')")
+    assert_no_axe_violations(page)
+    page.screenshot(path=str(DOCS / "program-figures.png"), full_page=True)
+    table = page.get_by_role("table", name="Requests by status (data)")
+    table.get_by_role("row").filter(has_text="Declined").get_by_role("link").click()
+    assert "REQ-" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.go_back()
+    page.get_by_role("table", name="By neutral", exact=True).get_by_role("link").first.click()
+    assert page.locator("main table tbody tr").count() >= 1
+    assert_no_axe_violations(page)

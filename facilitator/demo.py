@@ -23,6 +23,7 @@ DEMO_USERS = (
     ("family-voices", "advocate@familyvoices.example", Role.ADVOCATE, "Marcus Bell"),
     ("state-program", "coordinator@stateprogram.example", Role.FACILITATOR, "Rosa Jimenez"),
     ("state-program", "neutral@stateprogram.example", Role.NEUTRAL, "Elena Vargas"),
+    ("state-program", "analyst@stateprogram.example", Role.ANALYST, "Noah Whitaker"),
 )
 
 #: Each feature adds "module:function"; the function receives the DemoContext.

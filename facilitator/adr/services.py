@@ -257,11 +257,18 @@ def invitation_language(token: str) -> str | None:
         SurveyInvitation.token_hash == hash_token(token))).scalar_one_or_none()
 
 
+#: Called with (case, response) after an answer is stored: a feature above may note what it
+#: knows of the case beside the answer (the state program: which neutral served it).
+SURVEY_HOOKS: list = []
+
+
 def submit_survey(invitation: SurveyInvitation, answers: dict) -> None:
     """Store the answers without any link to the invitation or case, and use up the token."""
     case = db.session.get(AdrCase, invitation.case_id)
     invitation.used_at = utcnow()
-    db.session.add(SurveyResponse(organization_id=invitation.organization_id,
-                                  process=case.process, school_year=case.school_year,
-                                  **answers))
+    response = SurveyResponse(organization_id=invitation.organization_id,
+                              process=case.process, school_year=case.school_year, **answers)
+    db.session.add(response)
     db.session.flush()
+    for hook in SURVEY_HOOKS:
+        hook(case, response)

@@ -10,13 +10,18 @@ reason, and turns sessions into payment requests. Imports ``adr`` and below.
 
 def blueprint():
     """The program blueprint with all its view modules registered."""
+    from ..adr.services import SURVEY_HOOKS
     from . import (  # noqa: F401
         assign_routes,
+        figure_routes,
         neutral_routes,
         request_routes,
         roster_routes,
         session_routes,
     )
+    from .figures import note_survey_neutral
     from .views import bp
 
+    if note_survey_neutral not in SURVEY_HOOKS:
+        SURVEY_HOOKS.append(note_survey_neutral)
     return bp

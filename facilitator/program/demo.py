@@ -1,6 +1,8 @@
 """Demo data for a state dispute-resolution program: districts, a roster of four neutrals
 (one Spanish-speaking with an account, one with a conflict with Riverside, one whose training
-lapses soon, one kept on file), and a year of cases assigned in rotation."""
+lapses soon, one kept on file), a year of cases assigned in rotation, requests in every state
+(three approved into cases with sessions and one approved payment month), and survey answers
+linked to the neutral who served."""
 
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from ..extensions import db
 from ..families.models import Family
 from ..meetings.services import create_meeting
 from .models import Assignment, Neutral, NeutralConflict, NeutralTraining, ProgramDistrict
+from .pay import ProgramSession, apply_outcome, approve, session_amount
+from .requests import create_request, decide, record_other_party
 from .rotation import propose, respond
-from .services import import_districts, need_for, save_details, settings_for
+from .services import details_for, import_districts, need_for, save_details, settings_for
 
 DIRECTORY = b"""district_id,name,region
 0701,Riverside Unified School District,North
@@ -67,6 +71,9 @@ def load(ctx) -> None:
                                          ended_on=today - timedelta(days=420),
                                          note="School psychologist at Riverside until last "
                                               "year."))
+    coordinator = ctx.users.get("coordinator@stateprogram.example")
+    if coordinator is not None:
+        _requests(org.id, districts, coordinator, today)
     rng = random.Random(18)
     year = school_year_of(today)
     data = list(rows(rng, 60, year - 1, 2, today, schools=SCHOOLS, prefix="SP"))
@@ -76,6 +83,7 @@ def load(ctx) -> None:
         AdrCase.organization_id == org.id,
         AdrCase.process.in_(("facilitated_iep", "mediation", "due_process")))
         .order_by(AdrCase.received_on, AdrCase.id)).scalars().all()
+    cases = [c for c in cases if not c.case_ref.startswith("REQ-")]  # those have a neutral
     codes = sorted(districts)
     for case in cases:
         district = districts[codes[SCHOOLS.index(case.school) if case.school in SCHOOLS
@@ -103,3 +111,90 @@ def load(ctx) -> None:
             "purpose": "Agree on reading support and the behavior plan"})
         case.family_id, case.meeting_id = family.id, meeting.id
     db.session.flush()
+    _surveys(org.id, elena.id, [c for c in cases if c.status == "held"])
+
+
+#: (days ago, district, process, language, requester, what happened, reason)
+REQUESTS = (
+    (150, "0703", "mediation", "es", "parent", "approved", ""),
+    (130, "0702", "facilitated_iep", "en", "district", "approved", ""),
+    (110, "0704", "facilitated_iep", "es", "both", "approved", ""),
+    (95, "0701", "mediation", "en", "parent", "declined",
+     "Received 24 days after the disputed meeting; the window is 10 days."),
+    (80, "0702", "facilitated_iep", "en", "parent", "refused",
+     "The district prefers to reconvene the IEP team without a facilitator."),
+    (60, "0703", "mediation", "es", "parent", "withdrawn",
+     "The family and the school agreed on the services by themselves."),
+    (12, "0704", "facilitated_iep", "en", "district", "ready", ""),
+    (4, "0701", "mediation", "es", "parent", "awaiting_other", ""),
+)
+STUDENTS = ("Lucía Ramos", "Owen Parker", "Sofía Medina", "Jayden Brooks", "Mia Chen",
+            "Diego Castillo", "Harper Lee", "Valentina Cruz")
+
+
+def _requests(org_id, districts, coordinator, today) -> None:
+    """One request in every state; the approved ones get a neutral, sessions and pay."""
+    paid = None
+    for (ago, code, process, language, requester, outcome, reason), student in zip(
+            REQUESTS, STUDENTS, strict=True):
+        made_on = utcnow() - timedelta(days=ago)
+        req = create_request(org_id, {
+            "requester": requester, "contact_name": "Demo requester " + student.split()[1],
+            "contact_email": "", "contact_phone": "555-0100", "student_name": student,
+            "student_grade": "5", "district_id": districts[code].id, "school": "",
+            "process": process, "concerns": "Reading support and the behavior plan.",
+            "disputed_meeting_on": made_on.date() - timedelta(days=7 if ago != 95 else 24),
+            "language": language, "interpreter": False, "accessibility": "",
+            "consent_share": True})
+        req.created_at = made_on
+        if outcome in ("approved", "declined", "withdrawn", "ready") and requester != "both":
+            record_other_party(req, True, "Agreed by phone.")
+        if outcome == "refused":
+            record_other_party(req, False, reason)
+        if outcome in ("approved", "declined", "withdrawn"):
+            case = decide(req, outcome, reason, coordinator, today=made_on.date())
+            req.decided_at = made_on + timedelta(days=2)
+            if case is not None:
+                paid = _serve(org_id, case, made_on) or paid
+    if paid is not None:
+        approve(org_id, *paid, coordinator)
+
+
+def _serve(org_id, case, made_on):
+    """The approved request's case: proposed, accepted, one held session with an outcome."""
+    made = propose(org_id, case.id, need_for(case, details_for(case)),
+                   today=made_on.date())
+    if made is None:
+        return None
+    respond(made, "accepted", attested=True)
+    made.responded_at = made_on + timedelta(days=4 + case.id % 5)
+    on = (made_on + timedelta(days=25)).date()
+    neutral = db.session.get(Neutral, made.neutral_id)
+    session = ProgramSession(organization_id=org_id, assignment_id=made.id,
+                             neutral_id=neutral.id, on=on, kind="held", hours=3, miles=30,
+                             outcome="full" if case.process == "facilitated_iep" else "yes")
+    session.amount_cents = session_amount(neutral, settings_for(org_id), "held",
+                                          session.hours, session.miles)
+    db.session.add(session)
+    apply_outcome(case, on, "full")
+    db.session.flush()
+    return neutral, on.replace(day=1)
+
+
+def _surveys(org_id, neutral_id, held) -> None:
+    """Six answers about held cases Elena served (enough to show her results)."""
+    from ..adr.services import create_invitations, find_invitation, submit_survey
+
+    mine = [c for c in held if db.session.execute(select(Assignment.id).where(
+        Assignment.case_id == c.id, Assignment.neutral_id == neutral_id,
+        Assignment.status == "accepted")).first()]
+    by_year: dict[int, list] = {}
+    for c in mine:
+        by_year.setdefault(c.school_year, []).append(c)
+    for cases in by_year.values():
+        for i, case in enumerate((cases * 6)[:6]):
+            token = create_invitations(case, 1, "en")[0]
+            submit_survey(find_invitation(token), {
+                "raised_concerns": 4, "had_input": 3 + i % 2, "neutral_helpful": 4 - (i == 5),
+                "relationship_change": "improved" if i % 3 else "unchanged",
+                "use_again": "yes" if i != 4 else "unsure"})

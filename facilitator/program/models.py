@@ -252,3 +252,19 @@ class ProgramCase(db.Model):
     session_on: Mapped[date | None] = mapped_column(Date)
 
     district: Mapped[ProgramDistrict] = relationship()
+
+
+class SurveyNeutral(db.Model):
+    """Which neutral served the case a survey answer came from (set when it is submitted).
+
+    Kept beside the anonymous answer, never the case or the invitation: the figures
+    group answers by neutral and suppress any group too small to hide a family.
+    """
+
+    __tablename__ = "program_survey_neutrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("adr_survey_responses.id", ondelete="CASCADE"), unique=True)
+    neutral_id: Mapped[int] = mapped_column(ForeignKey("program_neutrals.id"), index=True)

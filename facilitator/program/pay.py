@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..adr.services import case_values, save_case
 from ..db import utcnow
 from ..extensions import db
 from ..vocabulary import Vocabulary
@@ -148,3 +149,17 @@ def approve(org_id: int, neutral: Neutral, month: date, user) -> Payment:
         s.payment_id = payment.id
     db.session.flush()
     return payment
+
+
+def apply_outcome(case, on: date, outcome: str) -> None:
+    """A held session's outcome becomes the case's (so the 618 table and dashboard see it)."""
+    if outcome in ("", SessionOutcome.CONTINUED):
+        return
+    values = case_values(case)
+    if case.process == "mediation":
+        values.update(status="held", held_on=on, agreement="no" if outcome == "none" else "yes")
+    elif case.process == "facilitated_iep":
+        values.update(status="held", held_on=on, agreement=outcome)
+    else:  # a resolution meeting of a due process complaint
+        values.update(resolution_meeting_on=on, settlement=outcome != "none")
+    save_case(case.organization_id, values, case)

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from .. import access
 from ..adr.models import AdrCase
-from ..adr.services import CaseError, case_values, save_case
+from ..adr.services import CaseError
 from ..extensions import db
 from ..validation import CheckedForm as FlaskForm
 from ..validation import query_arg
@@ -27,6 +27,7 @@ from .pay import (
     ProgramSession,
     SessionKind,
     SessionOutcome,
+    apply_outcome,
     approve,
     month_lines,
     session_amount,
@@ -73,20 +74,6 @@ def _my_assignment(assignment_id: int) -> Assignment:
     return made
 
 
-def _apply_outcome(case: AdrCase, on: date, outcome: str) -> None:
-    """A held session's outcome becomes the case's (so the 618 table and dashboard see it)."""
-    if outcome in ("", SessionOutcome.CONTINUED):
-        return
-    values, extra = case_values(case), {}
-    if case.process == "mediation":
-        values.update(status="held", held_on=on, agreement="no" if outcome == "none" else "yes")
-    elif case.process == "facilitated_iep":
-        values.update(status="held", held_on=on, agreement=outcome)
-    else:  # a resolution meeting of a due process complaint
-        values.update(resolution_meeting_on=on, settlement=outcome != "none")
-    save_case(case.organization_id, values, case, **extra)
-
-
 @bp.route("/my-cases/<int:assignment_id>/sessions", methods=["GET", "POST"])
 @access.for_neutrals
 @access.require("neutral_work")
@@ -113,7 +100,7 @@ def neutral_sessions(assignment_id: int):
                                                   session.kind, session.hours, session.miles)
             db.session.add(session)
             try:
-                _apply_outcome(case, form.on.data, form.outcome.data)
+                apply_outcome(case, form.on.data, form.outcome.data)
             except CaseError as exc:
                 problem = "The case could not take this outcome: " + "; ".join(
                     f"{column} {why}" for column, why in exc.problems)

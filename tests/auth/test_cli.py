@@ -73,7 +73,7 @@ def test_demo_loads_prints_logins_and_refuses_twice(runner, client):
     assert "facilitator@riverside.example" in result.output
     assert "demo-password-2026" in result.output
     roles = set(db.session.execute(db.select(User.role)).scalars())
-    assert roles == {"admin", "facilitator", "advocate", "analyst"}
+    assert roles == {"admin", "facilitator", "advocate", "analyst", "neutral"}
     kinds = set(db.session.execute(db.select(Organization.kind)).scalars())
     assert {"district", "advocacy"} <= kinds
 
@@ -87,7 +87,7 @@ def test_demo_loads_prints_logins_and_refuses_twice(runner, client):
 
     forced = runner.invoke(args=["demo", "--force"])
     assert forced.exit_code == 0, forced.output
-    assert db.session.execute(db.select(db.func.count(Organization.id))).scalar_one() == 2
+    assert db.session.execute(db.select(db.func.count(Organization.id))).scalar_one() == 3
 
     from helpers import sign_in
 

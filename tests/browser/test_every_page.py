@@ -45,7 +45,8 @@ def _check_pages(browser, crawl: Crawl, start: list[str], email: str | None,
             pages[0].get_by_label("Email").fill(email)
             pages[0].get_by_label("Password").fill(demo.DEMO_PASSWORD)
             pages[0].get_by_role("button", name="Sign in").click()
-            pages[0].wait_for_url(origin + "/")
+            # A neutral's start page is their cases; everyone else's is the home page.
+            pages[0].wait_for_url(lambda u: u in (origin + "/", origin + "/program/my-cases"))
         for url in start:
             crawl.add(origin + url, force=True)
         count = 0

@@ -17,7 +17,8 @@ from facilitator.program.models import Neutral, NeutralConflict, NeutralTraining
 @pytest.fixture()
 def state(make_org, make_user):
     """The program organization, its districts, three neutrals (one conflicted with Riverside,
-    one Spanish-speaking, one with an account) and a mediation case with a meeting."""
+    one Spanish-speaking, one with an account), a mediation case with a meeting, and another
+    family's meeting (which no neutral of that case may open)."""
     org = make_org("state-program", kind="state")
     today = utcnow().date()
     riverside = ProgramDistrict(organization_id=org.id, code="0701", name="Riverside USD",
@@ -49,10 +50,18 @@ def state(make_org, make_user):
                                       "starts_at": utcnow() + timedelta(days=5),
                                       "duration_minutes": 90, "location": "Room 4",
                                       "purpose": "Mediation session"})
+    other_family = Family(organization_id=org.id, student_name="Other Child")
+    db.session.add(other_family)
+    db.session.flush()
+    other = create_meeting(other_family, {"kind": "facilitated_iep",
+                                          "starts_at": meeting.starts_at,
+                                          "duration_minutes": 60, "location": "Room 9",
+                                          "purpose": "Another family's meeting"})
     case = AdrCase(organization_id=org.id, case_ref="M-2026-001", process="mediation",
                    received_on=today, school_year=2026, student_ref="S-77",
                    family_id=family.id, meeting_id=meeting.id)
     db.session.add(case)
     db.session.commit()
     return {"org": org, "riverside": riverside, "hill": hill, "case": case,
-            "meeting": meeting, "family": family, "neutral_user": neutral_user, **people}
+            "meeting": meeting, "other_meeting": other, "family": family,
+            "neutral_user": neutral_user, **people}

@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from facilitator.audit.models import AccessEntry
 from facilitator.extensions import db
-from facilitator.families.models import Family
-from facilitator.meetings.services import create_meeting
 from facilitator.notify.models import OutboxMessage
 from facilitator.program.models import Assignment, RotationEntry
 
@@ -78,14 +76,7 @@ def test_the_neutral_accepts_by_link_and_then_sees_only_this_case(app, client, s
         AccessEntry.record_kind == "external_link")).scalar_one()
     assert uses == 4  # three visits (the page, and each form read for its token) and the answer
 
-    other_family = Family(organization_id=state["org"].id, student_name="Other Child")
-    db.session.add(other_family)
-    db.session.flush()
-    other = create_meeting(other_family, {"kind": "facilitated_iep",
-                                          "starts_at": state["meeting"].starts_at,
-                                          "duration_minutes": 60, "location": "x",
-                                          "purpose": "x"})
-    db.session.commit()
+    other = state["other_meeting"]
 
     neutral = app.test_client()
     if True:

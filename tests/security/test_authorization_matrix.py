@@ -272,7 +272,8 @@ def _args(rule, o: Org) -> dict:
     for arg, key in (("family_id", "family"), ("meeting_id", "meeting"), ("case_id", "case"),
                      ("plan_id", "plan"), ("assessment_id", "assessment"),
                      ("closure_id", "closure"), ("user_id", "user"),
-                     ("request_id", "request"), ("commitment_id", "commitment")):
+                     ("request_id", "request"), ("commitment_id", "commitment"),
+                     ("neutral_id", "neutral")):
         if arg in names and arg not in args:
             put(**{arg: ids[key].id})
     put(link_id=ids["pairing"].id)

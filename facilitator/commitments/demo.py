@@ -87,7 +87,9 @@ def _path_cases(org_id: int, day) -> None:
         return
     for year in found[:2]:
         rows = _held(org_id, year)
-        quiet = [r for r in rows if not r.mask and r.student_ref and r.held_on]
+        # Held at least a week ago, so that what followed fits before today.
+        quiet = [r for r in rows if not r.mask and r.student_ref and r.held_on
+                 and r.held_on <= day - timedelta(days=7)]
         if quiet and year == found[0]:
             _what_followed(org_id, quiet[-1], day)
             _one_without_agreement(org_id, year)

@@ -12,9 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import access
-from ..adr.csv_io import protect
 from ..extensions import db
 from ..families.models import Family
+from ..web import protect
 from .models import Commitment, CommitmentReview
 from .services import today
 from .vocabulary import OPEN, CommitmentStatus

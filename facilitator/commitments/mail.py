@@ -88,7 +88,7 @@ def send_owner_link(c: Commitment, user=None) -> OutboxMessage | None:
         kind="commitment_link", recipient=address, recipient_name=c.owner_display,
         template="commitment_link", language=language,
         context={**_context(c, language), "link": _link_for(c)},
-        meeting_id=c.meeting_id, ref=f"commitment:{c.id}")
+        meeting_id=c.meeting_id, family_id=c.family_id, ref=f"commitment:{c.id}")
     return message
 
 
@@ -107,7 +107,7 @@ def _remind(c: Commitment, which: str) -> bool:
         recipient=address, recipient_name=c.owner_display, template="commitment_reminder",
         language=language, context={**_context(c, language), "link": _link_for(c),
                                     "overdue": which == "overdue"},
-        meeting_id=c.meeting_id, ref=f"commitment:{c.id}")
+        meeting_id=c.meeting_id, family_id=c.family_id, ref=f"commitment:{c.id}")
     return created
 
 
@@ -150,7 +150,7 @@ def queue_reviews(day: date | None = None) -> int:
             context={"person": user.display_name, "organization": org.name if org else "",
                      "date": format_date(meeting.starts_at_utc.date(), "long", locale="en"),
                      "link": public_url("commitments.meeting_page", meeting_id=meeting.id)},
-            meeting_id=meeting.id, ref=f"review:{review.id}")
+            meeting_id=meeting.id, family_id=meeting.family_id, ref=f"review:{review.id}")
         count += created
     return count
 

@@ -11,13 +11,12 @@ from flask import render_template
 
 from .. import access
 from ..adr import dashboard as dash
-from ..adr.csv_io import protect
 from ..adr.models import AdrCase, school_year_label, school_year_of
 from ..adr.survey_routes import SURVEY_MIN_N
 from ..adr.views import year_arg
 from ..extensions import db
 from ..validation import parse_id, query_arg
-from ..web import attachment
+from ..web import attachment, protect
 from . import figures as fig
 from .models import Neutral, ProgramCase, ProgramDistrict
 from .request_models import ProgramRequest, RequestStatus

@@ -87,7 +87,7 @@ def send_link(meeting: Meeting, participant: Participant, user) -> FamilyInput:
                   template="family_input", language=item.language,
                   context={**meeting_context(meeting, item.language),
                            "person": participant.name, "url": url},
-                  meeting_id=meeting.id)
+                  meeting_id=meeting.id, family_id=meeting.family_id)
     return item
 
 

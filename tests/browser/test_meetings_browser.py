@@ -161,6 +161,8 @@ def test_prompts_filter_use_and_timer(page, live_server, browser_sign_in, setup)
     user, family, meeting = setup
     browser_sign_in(page, user.email)
     page.goto(f"{live_server.url}/meetings/{meeting.id}/live")
+    # The prompts arrive as a cached fragment after the page: wait for them, then count.
+    page.locator("[data-prompt]").first.wait_for(state="attached")
     total = page.locator("[data-prompt]").count()
     assert total >= 60
     page.get_by_label("Stage").select_option("interests")

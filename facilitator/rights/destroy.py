@@ -183,7 +183,9 @@ def scrub_after_commit(tables: list[str] | None = None) -> dict:
         return {"checkpoint": list(result) if result else None}
     if engine.dialect.name == "postgresql":
         names = tables or destroyed_tables()
-        full = current_app.config.get("FACILITATOR_DESTROY_VACUUM_FULL", False)
+        # FULL rewrites the tables, so no byte of the family stays in the data files (plain
+        # VACUUM leaves changed rows and index entries); it locks them while it runs.
+        full = current_app.config.get("FACILITATOR_DESTROY_VACUUM_FULL", True)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for name in names:
                 conn.exec_driver_sql(f'VACUUM {"(FULL) " if full else ""}"{name}"')

@@ -80,3 +80,13 @@ def wait_until(condition, what: str, poll: float = 0.1):
         assert time.monotonic() < deadline, f"still waiting after {HANG} s: {what}"
         time.sleep(poll)
     return value
+
+
+def wait_for_js(page, expression: str, arg=None):
+    """Poll a page expression until it is truthy, up to the hang ceiling.
+
+    ``page.evaluate`` runs through the browser's debugging protocol, outside the page's
+    Content-Security-Policy; Playwright's ``wait_for_function`` evaluates a string inside
+    the page when it has to poll, which our CSP (no 'unsafe-eval') refuses on a slow run.
+    """
+    return wait_until(lambda: page.evaluate(expression, arg), f"the page: {expression[:80]}")

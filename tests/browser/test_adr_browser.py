@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import assert_no_axe_violations
+from helpers import assert_no_axe_violations, wait_for_js
 
 from facilitator.adr import services
 from facilitator.adr.demo import load as load_adr_demo
@@ -36,7 +36,7 @@ def test_adr_pages(page, live_server, browser_sign_in, make_user, make_org):
         page.screenshot(path=f"{SHOTS}/adr-{shot}.png", full_page=True)
     page.goto(live_server.url + "/adr/dashboard")
     # Chart.js drew on both canvases (no inline script, CSP intact).
-    page.wait_for_function("window.Chart && Chart.getChart('fiep-chart') && "
+    wait_for_js(page, "window.Chart && Chart.getChart('fiep-chart') && "
                            "Chart.getChart('rates-chart')")
     page.set_viewport_size({"width": 768, "height": 1024})
     for path, shot in [("/adr/dashboard", "dashboard-tablet"), ("/adr/report", "report-tablet"),

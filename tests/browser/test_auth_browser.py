@@ -1,6 +1,6 @@
 """Sign in and out in a real Chromium, keyboard only, with no accessibility violations."""
 
-from helpers import PASSWORD, assert_no_axe_violations
+from helpers import PASSWORD, assert_no_axe_violations, wait_for_js
 
 SHOTS = "test-artifacts"
 
@@ -50,7 +50,7 @@ def test_tablet_width_and_error_page(page, live_server, browser_sign_in, make_us
     page.get_by_label("Email").fill("bad")
     page.get_by_role("button", name="Add user").click()
     # The page's script moves focus to the error summary once it has run.
-    page.wait_for_function(
+    wait_for_js(page,
         "document.activeElement && document.activeElement.classList.contains('error-summary')")
     assert_no_axe_violations(page)
     response = page.goto(live_server.url + "/no/such/page")

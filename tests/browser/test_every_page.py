@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 
+from helpers import wait_for_js
 from page_checks import LINKS_JS, OVERFLOW_JS, STRUCTURE_JS, Crawl
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
@@ -106,13 +107,13 @@ def test_dashboard_charts_follow_a_narrowing_window(page, live_server, browser_s
     page.set_viewport_size({"width": 1280, "height": 900})
     browser_sign_in(page, "analyst@riverside.example", demo.DEMO_PASSWORD)
     page.goto(live_server.url + "/adr/dashboard")
-    page.wait_for_function("() => window.Chart && Chart.getChart('fiep-chart') && "
+    wait_for_js(page, "() => window.Chart && Chart.getChart('fiep-chart') && "
                            "Chart.getChart('rates-chart')")
     wide = page.evaluate("document.getElementById('fiep-chart').getBoundingClientRect().width")
     assert wide > 500
     page.set_viewport_size({"width": 390, "height": 844})
     # Chart.js redraws on its container's resize; wait for both canvases to fit.
-    page.wait_for_function(
+    wait_for_js(page,
         "() => ['fiep-chart', 'rates-chart'].every(id => "
         "document.getElementById(id).getBoundingClientRect().right <= window.innerWidth)")
     assert page.evaluate(OVERFLOW_JS) is None

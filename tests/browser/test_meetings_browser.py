@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from helpers import assert_no_axe_violations
+from helpers import assert_no_axe_violations, wait_for_js
 from playwright.sync_api import expect
 
 from facilitator.db import utcnow
@@ -194,7 +194,7 @@ def test_sign_out_removes_the_draft(page, live_server, browser_sign_in, setup):
     page.context.set_offline(True)
     page.get_by_label("Meeting notes").type("Unsent words")
     # Each keystroke is copied to the browser at once.
-    page.wait_for_function("() => Object.keys(localStorage).filter(k => k.startsWith("
+    wait_for_js(page, "() => Object.keys(localStorage).filter(k => k.startsWith("
                            "'facilitator:notes:')).length === 1")
     page.context.set_offline(False)
     page.get_by_role("button", name="Sign out").click()
@@ -213,7 +213,7 @@ def test_offline_draft_meets_a_newer_server_version(page, live_server, browser_s
     notes = page.get_by_label("Meeting notes")
     page.context.set_offline(True)
     notes.type("Written offline.")
-    page.wait_for_function("() => Object.entries(localStorage).some(([k, v]) => "
+    wait_for_js(page, "() => Object.entries(localStorage).some(([k, v]) => "
                            "k.startsWith('facilitator:notes:') && v.includes('Written offline.'))")
     # A colleague saves while this tablet is offline.
     db.session.rollback()

@@ -1,7 +1,7 @@
 """The whole sign-in through a real OpenID Connect provider in Chromium: the button on the
 sign-in page, the provider's own pages, back signed in; no accessibility violations."""
 
-from helpers import assert_no_axe_violations
+from helpers import assert_no_axe_violations, wait_for_js
 from oidc_provider import configure, oidc_app, provider_jwk, start_provider  # noqa: F401
 
 SHOTS = "test-artifacts"
@@ -63,7 +63,7 @@ def test_the_settings_page_with_the_keyboard(page, live_server, browser_sign_in,
     page.get_by_label("Client ID").fill("1234.apps.googleusercontent.com")
     page.get_by_label("E-mail domains").fill("riverside example")
     page.get_by_label("E-mail domains").press("Enter")
-    page.wait_for_function(
+    wait_for_js(page,
         "document.activeElement && document.activeElement.classList.contains('error-summary')")
     assert "is not an e-mail domain" in page.content()
     assert_no_axe_violations(page)

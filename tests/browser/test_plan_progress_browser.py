@@ -4,7 +4,7 @@ and step 1's figures with a snapshot attached by a facilitator."""
 
 from __future__ import annotations
 
-from helpers import assert_no_axe_violations
+from helpers import assert_no_axe_violations, wait_for_js
 
 from facilitator.demo import DEMO_PASSWORD
 from facilitator.demo import load as load_demo
@@ -24,7 +24,7 @@ def test_progress_page_read_by_an_analyst(page, live_server, browser_sign_in, ap
     page.wait_for_url(f"**/plans/{plan.id}/progress")
     bound = plan.targets[3]
     canvas = page.locator(f"#target-chart-{bound.id}")
-    page.wait_for_function("id => { const c = document.getElementById(id);"
+    wait_for_js(page, "id => { const c = document.getElementById(id);"
                            " return c && window.Chart && window.Chart.getChart(c); }",
                            arg=f"target-chart-{bound.id}")
     assert canvas.bounding_box()["height"] > 100

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from helpers import assert_no_axe_violations
+from helpers import assert_no_axe_violations, wait_for_js
 from keyboard import Keyboard
 from program.conftest import state  # noqa: F401 - the program's fixture, shared
 from sqlalchemy import select
@@ -167,7 +167,7 @@ def test_the_figures_page_for_an_analyst_of_the_program(page, live_server):
     page.wait_for_url(live_server.url + "/")
     page.get_by_role("link", name="Program figures").click()
     # Chart.js drew both charts from the JSON block (no inline script under the CSP).
-    page.wait_for_function("() => window.Chart && Chart.getChart('requests-chart') && "
+    wait_for_js(page, "() => window.Chart && Chart.getChart('requests-chart') && "
                            "Chart.getChart('payments-chart')")
     assert_no_axe_violations(page)
     page.screenshot(path=str(DOCS / "program-figures.png"), full_page=True)

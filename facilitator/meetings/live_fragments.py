@@ -28,7 +28,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import access
 from ..content import current_content
-from . import checklists
+from ..extensions import db
+from ..families.models import Family
+from . import checklists, live_cache
 from .forms import ActionItemForm, ConcernForm, DecisionForm, ParkingLotForm
 from .live_models import MeetingNote
 from .models import Meeting
@@ -57,17 +59,33 @@ def add_form_fields() -> dict:
 
 
 def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting with everything the live page shows, in a few queries (not one per list)."""
-    db_options = (selectinload(Meeting.agenda_items), selectinload(Meeting.ground_rules),
-                  selectinload(Meeting.concerns), selectinload(Meeting.decisions),
-                  selectinload(Meeting.action_items), selectinload(Meeting.parking_lot),
-                  selectinload(Meeting.checklist_progress),
-                  joinedload(Meeting.note).joinedload(MeetingNote.updated_by))
-    from ..extensions import db
+    """The meeting with what every load of the live page shows (its notes, family and
+    ticks) in a few queries; the lists of the shared record load only when a kept part
+    of the page is rendered again (``kept_parts``)."""
+    db_options = (selectinload(Meeting.checklist_progress),
+                  joinedload(Meeting.note).joinedload(MeetingNote.updated_by),
+                  joinedload(Meeting.family).selectinload(Family.contacts))
+    # Keep the loaded meeting referenced until the access check has it: the session's
+    # identity map holds records weakly, and a dropped one would be loaded again
+    # without what came along with it.
+    loaded = db.session.execute(db.select(Meeting).where(Meeting.id == meeting_id)
+                                .options(*db_options)).unique().scalar_one_or_none()
+    meeting = access.get_or_404(Meeting, meeting_id)
+    del loaded
+    return meeting
 
-    db.session.execute(db.select(Meeting).where(Meeting.id == meeting_id).options(*db_options)
-                       ).unique().scalar_one_or_none()
-    return access.get_or_404(Meeting, meeting_id)
+
+def kept_parts(meeting: Meeting) -> dict:
+    """The agenda and the boards as HTML, kept under the meeting's change counter."""
+    version = live_cache.counter(meeting.id)
+    key = (str(get_locale()), access.can("edit_meetings"))
+    return {"kept_agenda": live_cache.kept_html("agenda", meeting.id, version, key,
+                                                "meetings/_live_agenda.html",
+                                                lambda: {"meeting": meeting}),
+            "kept_boards": live_cache.kept_html("boards", meeting.id, version, key,
+                                                "meetings/_live_boards.html",
+                                                lambda: {"meeting": meeting,
+                                                         "add_fields": add_form_fields()})}
 
 #: A year: the address changes when the prompts do (``?v=`` is their version).
 MAX_AGE = 365 * 24 * 3600

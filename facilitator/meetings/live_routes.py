@@ -44,7 +44,7 @@ def live(meeting_id: int):
     html = render_template(
         "meetings/live.html", meeting=meeting, note=note,
         **live_fragments.checklist_context(meeting), **live_fragments.page_context(),
-        add_fields=live_fragments.add_form_fields(),
+        **live_fragments.kept_parts(meeting),
         notes_config={
             "meetingId": meeting.id, "userId": current_user.id,
             "version": note.version, "saveUrl": url_for("meetings.notes_save",

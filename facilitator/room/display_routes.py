@@ -126,10 +126,10 @@ def display_hide(meeting_id: int):
     """Hide one item from the display, or show it again."""
     meeting = access.get_or_404(Meeting, meeting_id)
     form = HideForm()
-    anchor = f"{form.kind.data}-board" if form.kind.data in HIDE_MODELS else "room"
-    refused = _form_or_back(form, meeting, anchor)
+    refused = _form_or_back(form, meeting, "room")
     if refused:
         return refused
+    anchor = f"{form.kind.data}-board"
     item = access.get_or_404(HIDE_MODELS[form.kind.data], form.item_id.data,
                              meeting_id=meeting.id)
     display_for(meeting, create=True)

@@ -36,6 +36,15 @@ class HideForm(FlaskForm):
     kind = HiddenField(validators=[AnyOf(list(HIDEABLE), message="Unknown kind of item.")])
     item_id = HiddenField(validators=[DataRequired()])
     show = HiddenField(validators=[AnyOf(["0", "1"], message="Say hide or show.")])
+    #: The live page's buttons send the three in one: "<kind> <item id> <show>".
+    item = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.item.data:
+            parts = self.item.data.split()
+            if len(parts) == 3:
+                self.kind.data, self.item_id.data, self.show.data = parts
+        return super().validate(extra_validators)
 
 
 class ReadBackForm(FlaskForm):

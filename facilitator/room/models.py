@@ -3,9 +3,19 @@ items hidden from it, read-back marks, and the final summary's versions."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import utcnow
@@ -29,6 +39,11 @@ class Placement(Vocabulary):
     SIDE = "side", "Side agreement (not part of the IEP)"
 
 
+def time_stamp() -> int:
+    """Microseconds since 1970: the least value the change counter takes next."""
+    return time.time_ns() // 1000
+
+
 class RoomDisplay(db.Model):
     """One meeting's display: what it shows besides the records, and its change counter."""
 
@@ -38,9 +53,11 @@ class RoomDisplay(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
                                             unique=True)
-    #: The change counter (the poll's ETag): goes up in the same transaction as every
-    #: change to what the display shows (see room/counter.py).
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The change counter (the poll's ETag, the key of the live page's kept parts): goes
+    #: up in the same transaction as every change to what the display shows, to
+    #: max(itself + 1, microseconds since 1970), so a value never names two states, not
+    #: even after a restore (see room/counter.py).
+    version: Mapped[int] = mapped_column(BigInteger, default=lambda: time_stamp())
     #: The agenda item the meeting is on, and its timer (elapsed seconds, running since).
     current_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_agenda_items.id", ondelete="SET NULL"))

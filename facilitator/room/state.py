@@ -67,11 +67,14 @@ def _lines(text: str) -> list[str]:
 
 
 def display_state(meeting: Meeting, display: RoomDisplay | None,
-                  version: int | None = None) -> dict:
-    """The display's data: whitelisted fields of the shared record, nothing else."""
+                  version: int | None = None,
+                  hidden: set[tuple[str, int]] | None = None) -> dict:
+    """The display's data: whitelisted fields of the shared record, nothing else.
+
+    ``hidden``: the meeting's hidden items when the caller has just read them."""
     lang = display_language(meeting, display)
     _ = i18n.gettext_for(lang)
-    hidden = hidden_keys(meeting.id)
+    hidden = hidden_keys(meeting.id) if hidden is None else hidden
     cleared = bool(display and display.cleared_at)
     state = {
         "version": version if version is not None else (display.version if display else 0),

@@ -3,14 +3,26 @@ asks of it (the display panel, the hide toggles)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+from flask import Blueprint, render_template
+from flask_babel import get_locale
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
+from .. import access
 from ..links import services as links
+from ..meetings import live_cache
 from ..meetings.models import Meeting, MeetingStatus
 from ..meetings.outcomes import OUTCOME_HOOKS
 from ..meetings.summary import FAMILY_SUMMARY
 from . import counter  # noqa: F401 - the change counter listens from import on
-from .state import current_version, display_for, display_state, hidden_keys
+from .state import (
+    current_version,
+    display_for,
+    display_language,
+    display_state,
+    hidden_keys,
+    timer_seconds,
+)
 from .versions import family_summary
 
 bp = Blueprint("room", __name__)
@@ -23,6 +35,11 @@ def _poll_shortcut(state) -> None:
 
     state.app.wsgi_app = PollShortcut(state.app.wsgi_app, state.app)
 
+#: Where the kept room panel takes the active pairing codes (a comment: no text makes it).
+PAIRINGS = Markup("<!--room-pairings-->")
+#: ... and the timer, which runs on its own.
+TIMER = Markup("<!--room-timer-->")
+TIMER_SCRIPT = Markup('<script type="application/json" id="room-live-timer">{}</script>')
 #: The purpose of a room device's pairing code (links from outside).
 PURPOSE = "display_pairing"
 
@@ -39,6 +56,8 @@ if end_pairings not in OUTCOME_HOOKS:
     OUTCOME_HOOKS.append(end_pairings)
 if family_summary not in FAMILY_SUMMARY:
     FAMILY_SUMMARY.append(family_summary)
+if current_version not in live_cache.COUNTER_HOOKS:
+    live_cache.COUNTER_HOOKS.append(current_version)
 
 
 def active_pairings(meeting: Meeting) -> list:
@@ -47,14 +66,40 @@ def active_pairings(meeting: Meeting) -> list:
 
 
 @bp.app_template_global()
-def room_panel(meeting: Meeting) -> dict:
-    """What the live page shows of the room: its display, hidden items, active codes."""
+def display_hidden(meeting: Meeting) -> set[tuple[str, int]]:
+    """The meeting's items kept off the display (for the live page's hide buttons)."""
+    return hidden_keys(meeting.id)
+
+
+@bp.app_template_global()
+def room_panel(meeting: Meeting) -> Markup:
+    """The live page's room panel: kept under the change counter (like the page's boards),
+    with the active pairing codes and the running timer put in afresh."""
     from .forms import DisplaySettingsForm
 
     display = display_for(meeting)
-    form = DisplaySettingsForm(formdata=None, preset=display.preset if display else None,
-                               language=display.language if display else "")
-    state = display_state(meeting, display, current_version(meeting.id))
-    return {"display": display, "hidden": hidden_keys(meeting.id), "state": state,
-            "pairings": active_pairings(meeting), "settings": form,
-            "url": url_for("room.display", meeting_id=meeting.id)}
+    # A GET of the live page has just read the display row: its counter is the stored one.
+    version = display.version if display else None
+    can_edit = access.can("edit_meetings")
+
+    def context() -> dict:
+        settings = DisplaySettingsForm(formdata=None, meta={"csrf": False},
+                                       preset=display.preset if display else None,
+                                       language=display.language if display else "")
+        return {"meeting": meeting, "display": display, "settings": settings,
+                "state": display_state(meeting, display, version),
+                "pairings_marker": PAIRINGS, "timer_marker": TIMER}
+
+    html = live_cache.kept_html(
+        "room-panel", meeting.id, version,
+        (str(get_locale()), can_edit, display_language(meeting, display)),
+        "room/_live_panel.html", context)
+    fresh = {"pairings": render_template("room/_pairings.html", meeting=meeting,
+                                         pairings=active_pairings(meeting))
+             if can_edit else "",
+             "timer": htmlsafe_json_dumps({
+                 "elapsed": timer_seconds(display),
+                 "running": bool(display and display.timer_started_at)})}
+    # Both are escaped by their template or by the JSON dump.
+    return html.replace(PAIRINGS, Markup(fresh["pairings"])).replace(  # noqa: S704
+        TIMER, TIMER_SCRIPT.format(fresh["timer"]))

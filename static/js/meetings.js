@@ -110,9 +110,26 @@
       var key = "facilitator:timer:" + item.getAttribute("data-key");
       var allotted = parseInt(item.getAttribute("data-minutes"), 10) * 60;
       var display = item.querySelector("[data-timer-display]");
-      var toggle = item.querySelector("[data-timer-toggle]");
-      var toggleLabel = item.querySelector("[data-timer-label]");
-      var reset = item.querySelector("[data-timer-reset]");
+      // The buttons only work with this script, so it makes them (the page stays small).
+      var title = (item.querySelector(".agenda-live__title") || item).textContent;
+      function button(cls, attr, label) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = cls; b.setAttribute(attr, "");
+        var text = document.createElement("span"); text.textContent = label;
+        var hint = document.createElement("span"); hint.className = "visually-hidden";
+        hint.textContent = " timer for " + title;
+        b.appendChild(text); b.appendChild(hint);
+        return { button: b, label: text };
+      }
+      var made = button("button button--small", "data-timer-toggle", "Start");
+      var toggle = made.button, toggleLabel = made.label;
+      toggleLabel.setAttribute("data-timer-label", "");
+      var reset = button("button button--small button--secondary", "data-timer-reset", "Reset").button;
+      var buttons = document.createElement("span");
+      buttons.className = "agenda-live__buttons";
+      buttons.appendChild(toggle); buttons.appendChild(document.createTextNode(" "));
+      buttons.appendChild(reset);
+      item.appendChild(buttons);
       var state;
       try { state = JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { state = {}; }
       var timer = {
@@ -129,7 +146,6 @@
           toggleLabel.textContent = this.startedAt ? "Pause" : (used > 0 ? "Resume" : "Start");
         }
       };
-      item.querySelector(".agenda-live__buttons").hidden = false;
       toggle.addEventListener("click", function () {
         if (timer.startedAt) {
           timer.elapsed = timer.now(); timer.startedAt = null;

@@ -6,6 +6,9 @@
   var node = document.getElementById("room-live-config");
   if (!node) { return; }
   var cfg = JSON.parse(node.textContent);
+  // The page keeps the display's data with the record; the timer comes on its own.
+  var timerNode = document.getElementById("room-live-timer");
+  if (timerNode && cfg.state && "timer" in cfg.state) { cfg.state.timer = JSON.parse(timerNode.textContent); }
   var channel = "BroadcastChannel" in window ? new BroadcastChannel(cfg.channel) : null;
   var csrf = document.querySelector("meta[name=csrf-token]");
 

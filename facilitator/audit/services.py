@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam, insert
 
 from ..db import SAFE_METHODS, begin_write, utcnow
 from ..extensions import db
@@ -22,6 +22,12 @@ from .models import GENESIS, AccessDetails, AccessEntry, Action, RecordKind
 #: Class id of PostgreSQL's two-number advisory lock: (AUDIT_LOCK, organization id).
 AUDIT_LOCK = 300614
 MAX_RECIPIENT, MAX_PURPOSE = 300, 500
+
+
+#: The organization's last entry (built once: it runs on every page view).
+_LAST = (db.select(AccessEntry.seq, AccessEntry.hash)
+         .where(AccessEntry.organization_id == bindparam("org"))
+         .order_by(AccessEntry.seq.desc()).limit(1))
 
 
 class AuditError(ValueError):
@@ -70,10 +76,7 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
     user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
     org_id = organization_id if organization_id is not None else user.organization_id
     _lock_chain(org_id)
-    last = db.session.execute(
-        db.select(AccessEntry.seq, AccessEntry.hash)
-        .where(AccessEntry.organization_id == org_id)
-        .order_by(AccessEntry.seq.desc()).limit(1)).first()
+    last = db.session.execute(_LAST, {"org": org_id}).first()
     details = None
     if recipient or purpose:
         details = AccessDetails(organization_id=org_id, recipient=recipient, purpose=purpose,
@@ -84,8 +87,17 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
         record_id=record_id, family_id=family_id, reference=reference,
         prev_hash=last.hash if last else GENESIS, v=2,
         details_hash=details.digest() if details else None)
-    entry.details = details
     entry.hash = entry.compute_hash()
+    if details is None:
+        # Most entries (every page view) have no details: one INSERT, without the unit
+        # of work (it runs on every load of a family's pages). The entry comes back
+        # detached, with its id.
+        values = {c.key: getattr(entry, c.key) for c in AccessEntry.__table__.columns
+                  if c.key != "id"}
+        entry.id = db.session.execute(
+            insert(AccessEntry.__table__).values(values)).inserted_primary_key[0]
+        return entry
+    entry.details = details
     db.session.add(entry)
     db.session.flush()
     return entry

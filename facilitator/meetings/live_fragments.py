@@ -24,12 +24,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..content import current_content
 from ..extensions import db
-from ..families.models import Family
 from . import checklists, live_cache
 from .forms import ActionItemForm, ConcernForm, DecisionForm, ParkingLotForm
 from .live_models import MeetingNote
@@ -58,18 +58,19 @@ def add_form_fields() -> dict:
     return cache[key]
 
 
+#: The live page's meeting with its notes and family (built once: it runs on every load).
+_LIVE = db.select(Meeting).where(Meeting.id == bindparam("id")).options(
+    joinedload(Meeting.note).joinedload(MeetingNote.updated_by), joinedload(Meeting.family))
+
+
 def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting with what every load of the live page shows (its notes, family and
-    ticks) in a few queries; the lists of the shared record load only when a kept part
-    of the page is rendered again (``kept_parts``)."""
-    db_options = (selectinload(Meeting.checklist_progress),
-                  joinedload(Meeting.note).joinedload(MeetingNote.updated_by),
-                  joinedload(Meeting.family).selectinload(Family.contacts))
+    """The meeting with what every load of the live page shows (its notes and family) in
+    one query; the lists of the shared record load only when a kept part of the page is
+    rendered again (``kept_parts``), the checklist is counted by the database."""
     # Keep the loaded meeting referenced until the access check has it: the session's
     # identity map holds records weakly, and a dropped one would be loaded again
     # without what came along with it.
-    loaded = db.session.execute(db.select(Meeting).where(Meeting.id == meeting_id)
-                                .options(*db_options)).unique().scalar_one_or_none()
+    loaded = db.session.execute(_LIVE, {"id": meeting_id}).unique().scalar_one_or_none()
     meeting = access.get_or_404(Meeting, meeting_id)
     del loaded
     return meeting

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from babel.dates import format_date
+from sqlalchemy import bindparam
 
 from .. import i18n
 from ..db import utcnow
@@ -24,10 +25,14 @@ from .shortcut import etag  # noqa: F401 - the poll's ETag, one definition for b
 HIDEABLE = ("concerns", "decisions", "actions", "parking")
 
 
+#: Built once (they run on every load of the live page and every poll).
+_DISPLAY = db.select(RoomDisplay).where(RoomDisplay.meeting_id == bindparam("meeting"))
+_VERSION = db.select(RoomDisplay.version).where(RoomDisplay.meeting_id == bindparam("meeting"))
+
+
 def display_for(meeting: Meeting, create: bool = False) -> RoomDisplay | None:
     """The meeting's display row (made on first use when ``create``)."""
-    found = db.session.execute(db.select(RoomDisplay).where(
-        RoomDisplay.meeting_id == meeting.id)).scalar_one_or_none()
+    found = db.session.execute(_DISPLAY, {"meeting": meeting.id}).scalar_one_or_none()
     if found is None and create:
         found = RoomDisplay(organization_id=meeting.organization_id, meeting_id=meeting.id,
                             version=1, preset=Preset.LARGE_ROOM, language="", timer_elapsed=0)
@@ -38,8 +43,7 @@ def display_for(meeting: Meeting, create: bool = False) -> RoomDisplay | None:
 
 def current_version(meeting_id: int) -> int | None:
     """The counter as stored now (the object in the session may lag an UPDATE)."""
-    return db.session.execute(db.select(RoomDisplay.version).where(
-        RoomDisplay.meeting_id == meeting_id)).scalar_one_or_none()
+    return db.session.execute(_VERSION, {"meeting": meeting_id}).scalar_one_or_none()
 
 
 def hidden_keys(meeting_id: int) -> set[tuple[str, int]]:

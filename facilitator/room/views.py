@@ -7,9 +7,12 @@ from flask import Blueprint, render_template
 from flask_babel import get_locale
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
+from sqlalchemy import bindparam
 
 from .. import access
+from ..extensions import db
 from ..links import services as links
+from ..links.models import ExternalLink
 from ..meetings import live_cache
 from ..meetings.models import Meeting, MeetingStatus
 from ..meetings.outcomes import OUTCOME_HOOKS
@@ -18,7 +21,6 @@ from . import counter  # noqa: F401 - the change counter listens from import on
 from .state import (
     current_version,
     display_for,
-    display_language,
     display_state,
     hidden_keys,
     timer_seconds,
@@ -60,8 +62,15 @@ if current_version not in live_cache.COUNTER_HOOKS:
     live_cache.COUNTER_HOOKS.append(current_version)
 
 
+#: The meeting's pairing codes not withdrawn (built once: it runs on every live page load).
+_PAIRINGS = (db.select(ExternalLink).where(
+    ExternalLink.subject_kind == "meeting", ExternalLink.subject_id == bindparam("meeting"),
+    ExternalLink.purpose == PURPOSE, ExternalLink.revoked_at.is_(None),
+    ExternalLink.used_up_at.is_(None)).order_by(ExternalLink.id.desc()))
+
+
 def active_pairings(meeting: Meeting) -> list:
-    return [link for link in links.links_for("meeting", meeting.id, PURPOSE)
+    return [link for link in db.session.execute(_PAIRINGS, {"meeting": meeting.id}).scalars()
             if link.state() == "active"]
 
 
@@ -92,7 +101,7 @@ def room_panel(meeting: Meeting) -> Markup:
 
     html = live_cache.kept_html(
         "room-panel", meeting.id, version,
-        (str(get_locale()), can_edit, display_language(meeting, display)),
+        (str(get_locale()), can_edit),
         "room/_live_panel.html", context)
     fresh = {"pairings": render_template("room/_pairings.html", meeting=meeting,
                                          pairings=active_pairings(meeting))

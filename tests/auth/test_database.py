@@ -94,3 +94,65 @@ def test_begin_write_makes_a_background_job_take_the_write_lock_up_front(app):
         assert _begin_statement() == "BEGIN"
     with app.test_request_context("/", method="POST"):
         assert _begin_statement() == "BEGIN IMMEDIATE"
+
+
+HOLDER = """
+import sys, time
+from sqlalchemy import create_engine, text
+import facilitator.db  # the writers' lock and the BEGIN statements
+engine = create_engine(sys.argv[1])
+conn = engine.connect()
+conn.begin()  # outside a request: BEGIN IMMEDIATE, after the writers' lock
+conn.execute(text("UPDATE organizations SET name = name"))
+print("holding", flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_writer_waits_in_the_kernel_and_a_killed_holder_frees_the_lock(app, make_org):
+    """A writer waits for the writers' lock held by another process, and goes on once that
+    process is killed with SIGKILL (the kernel lets go of its lock)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from helpers import HANG
+
+    from facilitator.auth.models import Organization
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    org_id = make_org("locked-org", name="before").id
+    db.session.commit()
+    app.config["SQLITE_BEGIN_OUTSIDE_REQUESTS"] = "BEGIN IMMEDIATE"  # a writer, as in the CLI
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db.engine.url)],
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        done = threading.Event()
+        errors: list[Exception] = []
+
+        def write():
+            try:
+                with app.app_context():
+                    db.session.get(Organization, org_id).name = "after"
+                    db.session.commit()
+                    db.session.remove()
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert not done.is_set()  # it cannot have written: the holder has the lock
+        os.killpg(holder.pid, signal.SIGKILL)
+        writer.join(HANG)
+        assert done.is_set() and not errors, errors
+    finally:
+        if holder.poll() is None:
+            os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+        holder.stdout.close()
+    db.session.expire_all()
+    assert db.session.get(Organization, org_id).name == "after"

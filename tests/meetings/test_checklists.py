@@ -5,6 +5,7 @@ from __future__ import annotations
 from helpers import post_form
 
 from facilitator.content import current_content
+from facilitator.db import utcnow
 from facilitator.extensions import db
 from facilitator.meetings.models import ChecklistProgress, HiddenChecklistItem, OrgChecklistItem
 
@@ -128,3 +129,37 @@ def test_printable_checklist(client, signed_in, make_meeting):
         assert current_content().checklists[phase].title in html
     assert "Sent Tuesday" in html and "Luis Moreno" in html
     assert "print.css" in html and "data-print" in html
+
+
+def test_counts_match_the_items_as_the_organization_sees_them(signed_in, make_org,
+                                                              make_meeting):
+    """The counts (one query) agree with the list: hidden items of the files and removed
+    items of the organization's own drop out, another organization's choices do not count."""
+    from facilitator.meetings.checklists import (
+        add_org_item,
+        checklist_counts,
+        checklist_items,
+        hide_item,
+        set_checklist_item,
+    )
+
+    admin = signed_in("admin")
+    org = admin.organization
+    meeting = make_meeting(org)
+    other = make_org()
+    files = [i.key for i in current_content().checklists["during"].items]
+    hide_item(other.id, files[2], None)  # another organization's choice
+    add_org_item(other.id, "during", "Theirs", "")
+    own = add_org_item(org.id, "during", "Ours", "")
+    gone = add_org_item(org.id, "during", "Ours, later removed", "")
+    db.session.flush()
+    for key in (files[0], files[1], files[2], own.key, gone.key):
+        set_checklist_item(meeting, "during", key, True, "", admin.id)
+    set_checklist_item(meeting, "during", files[3], False, "", admin.id)
+    hide_item(org.id, files[1], admin.id)
+    gone.removed_at = utcnow()
+    db.session.commit()
+    items = checklist_items(org.id, "during")
+    progress = {p.item_key: p.done for p in meeting.checklist_progress}
+    expected = (sum(1 for i in items if progress.get(i.key)), len(items))
+    assert checklist_counts(meeting, "during") == expected == (3, len(files) - 1 + 1)

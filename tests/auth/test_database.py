@@ -126,7 +126,7 @@ def test_a_writer_waits_in_the_kernel_and_a_killed_holder_frees_the_lock(app, ma
     org_id = make_org("locked-org", name="before").id
     db.session.commit()
     app.config["SQLITE_BEGIN_OUTSIDE_REQUESTS"] = "BEGIN IMMEDIATE"  # a writer, as in the CLI
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db.engine.url)],
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db.engine.url)],  # noqa: S603
                               stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert holder.stdout.readline().strip() == "holding"

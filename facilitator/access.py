@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import joinedload
 
 from .auth.models import Role, User
@@ -288,6 +288,11 @@ def get_or_404(model: type[T], ident: Any, org_id: int | None = None, **parent: 
     return obj
 
 
+#: The signed-in user with their organization (built once: it runs on every request).
+_USER = db.select(User).where(User.id == bindparam("id")).options(
+    joinedload(User.organization))
+
+
 @login_manager.user_loader
 def load_user(identity: str) -> User | None:
     """Resolve a session identity "id:token"; a changed token ends the session."""
@@ -295,7 +300,7 @@ def load_user(identity: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     # The organization comes along: every page's header names it.
-    user = db.session.get(User, int(user_id), options=(joinedload(User.organization),))
+    user = db.session.execute(_USER, {"id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active:
         return None
     if not hmac.compare_digest(user.session_token, token):

@@ -24,22 +24,24 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 #: Where the room (which owns the counter) answers "the meeting's counter now".
-COUNTER_HOOKS: list[Callable[[int], int | None]] = []
+COUNTER_HOOKS: list[Callable[[Any], int | None]] = []
+#: What the room puts in late (``late``), asked on every load, kept page or not.
+LATE_HOOKS: list[Callable[[Any], None]] = []
 #: How many rendered parts each process keeps.
 CAPACITY = 256
 #: Stands for the CSRF token in kept HTML: random per process, so no text can forge it.
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
-def counter(meeting_id: int) -> int | None:
+def counter(meeting) -> int | None:
     """The meeting's change counter as stored now (None: not kept, render afresh)."""
     for hook in COUNTER_HOOKS:
-        return hook(meeting_id)
+        return hook(meeting)
     return None
 
 
@@ -105,12 +107,30 @@ def kept(part: str, meeting_id: int, version: int | None, key: tuple,
 
 def kept_html(part: str, meeting_id: int, version: int | None, key: tuple, template: str,
               context: Callable[[], dict]) -> Markup:
-    """A template rendered (or kept) under the counter, with this request's CSRF token.
-    ``context`` makes the template's variables (called only when it is rendered).
+    """A template rendered (or kept) under the counter; ``context`` makes its variables
+    (called only when it is rendered).
 
-    The template is rendered with ``csrf_token()`` giving the placeholder; macros that
-    make forms must be imported ``with context`` to see it (a real token in the output
-    keeps it from being kept, see ``_keepable``)."""
-    html = kept(part, meeting_id, version, key, lambda: render_template(
-        template, **context(), csrf_token=lambda: CSRF_PLACEHOLDER))
-    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704 - rendered
+    The template is rendered with ``csrf_token()`` giving the placeholder, and the HTML
+    keeps it: ``finish`` puts this request's token in, once, in the whole page. Macros
+    that make forms must be imported ``with context`` to see the placeholder (a real
+    token in the output keeps it from being kept, see ``_keepable``)."""
+    return Markup(kept(part, meeting_id, version, key, lambda: render_template(  # noqa: S704
+        template, **context(), csrf_token=placeholder)))
+
+
+def placeholder() -> str:
+    return CSRF_PLACEHOLDER
+
+
+def late(marker: str, html: str) -> None:
+    """Put ``html`` (rendered now, escaped by its template) where ``marker`` stands in the
+    page, when ``finish`` runs: for what changes without the counter (a pairing code
+    used, a running timer)."""
+    g.setdefault("_live_late", {})[marker] = html
+
+
+def finish(html: str) -> str:
+    """The page as sent: this request's CSRF token and late parts in their places."""
+    for marker, part in g.pop("_live_late", {}).items():
+        html = html.replace(marker, part)
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())

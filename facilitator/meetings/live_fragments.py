@@ -20,9 +20,11 @@ from flask import (
     render_template,
     render_template_string,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
@@ -76,9 +78,8 @@ def load_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def kept_parts(meeting: Meeting) -> dict:
+def kept_parts(meeting: Meeting, version: int | None) -> dict:
     """The agenda and the boards as HTML, kept under the meeting's change counter."""
-    version = live_cache.counter(meeting.id)
     key = (str(get_locale()), access.can("edit_meetings"))
     return {"kept_agenda": live_cache.kept_html("agenda", meeting.id, version, key,
                                                 "meetings/_live_agenda.html",
@@ -87,6 +88,36 @@ def kept_parts(meeting: Meeting) -> dict:
                                                 "meetings/_live_boards.html",
                                                 lambda: {"meeting": meeting,
                                                          "add_fields": add_form_fields()})}
+
+
+def live_page(meeting: Meeting) -> str:
+    """The live page's HTML. Kept whole under the change counter and everything else it
+    shows (the user, the notes' version, the checklist's count), unless the request
+    filters (query string) or has messages to show; the parts that move without the
+    counter go in late, and this request's CSRF token last."""
+    version = live_cache.counter(meeting)
+    for hook in live_cache.LATE_HOOKS:
+        hook(meeting)
+    note = meeting.note
+    checklist = checklist_context(meeting)
+    can_edit = access.can("edit_meetings")
+
+    def render() -> str:
+        return render_template(
+            "meetings/live.html", meeting=meeting, note=note, **checklist,
+            **page_context(), **kept_parts(meeting, version), csrf_token=live_cache.placeholder,
+            notes_config={"meetingId": meeting.id, "userId": current_user.id,
+                          "version": note.version, "canEdit": can_edit,
+                          "saveUrl": url_for("meetings.notes_save", meeting_id=meeting.id)})
+
+    if request.args or session.get("_flashes"):
+        return live_cache.finish(render())
+    user = current_user
+    key = (str(get_locale()), user.id, user.role, user.display_name, user.organization.name,
+           user.organization.kind, can_edit, note.version, str(note.updated_at),
+           note.updated_by.display_name if note.updated_by else "",
+           checklist["checklist"]["done"], checklist["checklist"]["total"], fragment_url())
+    return live_cache.finish(live_cache.kept("page", meeting.id, version, key, render))
 
 #: A year: the address changes when the prompts do (``?v=`` is their version).
 MAX_AGE = 365 * 24 * 3600

@@ -40,17 +40,7 @@ def live(meeting_id: int):
         meeting = access.get_or_404(Meeting, meeting_id)
         notes.ensure_note(meeting)
         db.session.commit()
-    note = meeting.note
-    html = render_template(
-        "meetings/live.html", meeting=meeting, note=note,
-        **live_fragments.checklist_context(meeting), **live_fragments.page_context(),
-        **live_fragments.kept_parts(meeting),
-        notes_config={
-            "meetingId": meeting.id, "userId": current_user.id,
-            "version": note.version, "saveUrl": url_for("meetings.notes_save",
-                                                        meeting_id=meeting.id),
-            "canEdit": access.can("edit_meetings")},
-    )
+    html = live_fragments.live_page(meeting)
     audit.record(audit.Action.VIEWED, audit.RecordKind.MEETING_NOTES, meeting.id,
                  family_id=meeting.family_id)
     db.session.commit()

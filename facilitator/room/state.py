@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from babel.dates import format_date
+from flask import g, has_request_context, request
 from sqlalchemy import bindparam
 
 from .. import i18n
-from ..db import utcnow
+from ..db import SAFE_METHODS, utcnow
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus, as_utc
 from ..meetings.services import to_local
@@ -31,8 +32,16 @@ _VERSION = db.select(RoomDisplay.version).where(RoomDisplay.meeting_id == bindpa
 
 
 def display_for(meeting: Meeting, create: bool = False) -> RoomDisplay | None:
-    """The meeting's display row (made on first use when ``create``)."""
+    """The meeting's display row (made on first use when ``create``).
+
+    A page view (GET) reads it once: the live page asks for its counter, then its panel
+    for the row (a write would bring its own, fresh)."""
+    reading = has_request_context() and request.method in SAFE_METHODS and not create
+    if reading and meeting.id in g.get("_room_displays", {}):
+        return g._room_displays[meeting.id]
     found = db.session.execute(_DISPLAY, {"meeting": meeting.id}).scalar_one_or_none()
+    if reading:
+        g.setdefault("_room_displays", {})[meeting.id] = found
     if found is None and create:
         found = RoomDisplay(organization_id=meeting.organization_id, meeting_id=meeting.id,
                             version=1, preset=Preset.LARGE_ROOM, language="", timer_elapsed=0)
@@ -44,6 +53,12 @@ def display_for(meeting: Meeting, create: bool = False) -> RoomDisplay | None:
 def current_version(meeting_id: int) -> int | None:
     """The counter as stored now (the object in the session may lag an UPDATE)."""
     return db.session.execute(_VERSION, {"meeting": meeting_id}).scalar_one_or_none()
+
+
+def live_counter(meeting: Meeting) -> int | None:
+    """The counter for a page view: read with the display row the page shows too."""
+    display = display_for(meeting)
+    return display.version if display else None
 
 
 def hidden_keys(meeting_id: int) -> set[tuple[str, int]]:

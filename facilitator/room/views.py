@@ -19,10 +19,10 @@ from ..meetings.outcomes import OUTCOME_HOOKS
 from ..meetings.summary import FAMILY_SUMMARY
 from . import counter  # noqa: F401 - the change counter listens from import on
 from .state import (
-    current_version,
     display_for,
     display_state,
     hidden_keys,
+    live_counter,
     timer_seconds,
 )
 from .versions import family_summary
@@ -58,8 +58,8 @@ if end_pairings not in OUTCOME_HOOKS:
     OUTCOME_HOOKS.append(end_pairings)
 if family_summary not in FAMILY_SUMMARY:
     FAMILY_SUMMARY.append(family_summary)
-if current_version not in live_cache.COUNTER_HOOKS:
-    live_cache.COUNTER_HOOKS.append(current_version)
+if live_counter not in live_cache.COUNTER_HOOKS:
+    live_cache.COUNTER_HOOKS.append(live_counter)
 
 
 #: The meeting's pairing codes not withdrawn (built once: it runs on every live page load).
@@ -82,14 +82,13 @@ def display_hidden(meeting: Meeting) -> set[tuple[str, int]]:
 
 @bp.app_template_global()
 def room_panel(meeting: Meeting) -> Markup:
-    """The live page's room panel: kept under the change counter (like the page's boards),
-    with the active pairing codes and the running timer put in afresh."""
+    """The live page's room panel: kept under the change counter (like the page's boards);
+    the active pairing codes and the running timer go in late (``room_late_parts``)."""
     from .forms import DisplaySettingsForm
 
     display = display_for(meeting)
     # A GET of the live page has just read the display row: its counter is the stored one.
     version = display.version if display else None
-    can_edit = access.can("edit_meetings")
 
     def context() -> dict:
         settings = DisplaySettingsForm(formdata=None, meta={"csrf": False},
@@ -99,16 +98,22 @@ def room_panel(meeting: Meeting) -> Markup:
                 "state": display_state(meeting, display, version),
                 "pairings_marker": PAIRINGS, "timer_marker": TIMER}
 
-    html = live_cache.kept_html(
-        "room-panel", meeting.id, version,
-        (str(get_locale()), can_edit),
-        "room/_live_panel.html", context)
-    fresh = {"pairings": render_template("room/_pairings.html", meeting=meeting,
-                                         pairings=active_pairings(meeting))
-             if can_edit else "",
-             "timer": htmlsafe_json_dumps({
-                 "elapsed": timer_seconds(display),
-                 "running": bool(display and display.timer_started_at)})}
-    # Both are escaped by their template or by the JSON dump.
-    return html.replace(PAIRINGS, Markup(fresh["pairings"])).replace(  # noqa: S704
-        TIMER, TIMER_SCRIPT.format(fresh["timer"]))
+    return live_cache.kept_html("room-panel", meeting.id, version,
+                                (str(get_locale()), access.can("edit_meetings")),
+                                "room/_live_panel.html", context)
+
+
+def room_late_parts(meeting: Meeting) -> None:
+    """What the room panel shows that moves without the counter, on every load."""
+    display = display_for(meeting)
+    pairings = render_template("room/_pairings.html", meeting=meeting,
+                               pairings=active_pairings(meeting)) \
+        if access.can("edit_meetings") else ""
+    live_cache.late(PAIRINGS, pairings)
+    live_cache.late(TIMER, TIMER_SCRIPT.format(htmlsafe_json_dumps({
+        "elapsed": timer_seconds(display),
+        "running": bool(display and display.timer_started_at)})))
+
+
+if room_late_parts not in live_cache.LATE_HOOKS:
+    live_cache.LATE_HOOKS.append(room_late_parts)

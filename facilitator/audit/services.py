@@ -28,6 +28,7 @@ MAX_RECIPIENT, MAX_PURPOSE = 300, 500
 _LAST = (db.select(AccessEntry.seq, AccessEntry.hash)
          .where(AccessEntry.organization_id == bindparam("org"))
          .order_by(AccessEntry.seq.desc()).limit(1))
+_INSERT = insert(AccessEntry.__table__)
 
 
 class AuditError(ValueError):
@@ -94,8 +95,7 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
         # detached, with its id.
         values = {c.key: getattr(entry, c.key) for c in AccessEntry.__table__.columns
                   if c.key != "id"}
-        entry.id = db.session.execute(
-            insert(AccessEntry.__table__).values(values)).inserted_primary_key[0]
+        entry.id = db.session.execute(_INSERT, values).inserted_primary_key[0]
         return entry
     entry.details = details
     db.session.add(entry)

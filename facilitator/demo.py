@@ -30,6 +30,7 @@ DEMO_USERS = (
 FEATURE_LOADERS: tuple[str, ...] = (
     "facilitator.families.demo:load",
     "facilitator.meetings.demo:load",
+    "facilitator.voice.demo:load",
     "facilitator.adr.demo:load",
     "facilitator.commitments.demo:load",
     "facilitator.plans.demo:load",

@@ -106,10 +106,9 @@ def room_panel(meeting: Meeting) -> Markup:
 def room_late_parts(meeting: Meeting) -> None:
     """What the room panel shows that moves without the counter, on every load."""
     display = display_for(meeting)
-    pairings = render_template("room/_pairings.html", meeting=meeting,
-                               pairings=active_pairings(meeting)) \
-        if access.can("edit_meetings") else ""
-    live_cache.late(PAIRINGS, pairings)
+    pairings = active_pairings(meeting) if access.can("edit_meetings") else []
+    live_cache.late(PAIRINGS, render_template("room/_pairings.html", meeting=meeting,
+                                              pairings=pairings) if pairings else "")
     live_cache.late(TIMER, TIMER_SCRIPT.format(htmlsafe_json_dumps({
         "elapsed": timer_seconds(display),
         "running": bool(display and display.timer_started_at)})))

@@ -1,17 +1,20 @@
 """Beyond the federal table: outcomes, rates, medians and escalation, by year and school.
 
-The database does the work: each figure is one GROUP BY over a covering index
-in index order (the database aggregates while it scans, with no sort), and
-Python only folds the few grouped rows (pure functions below). Medians come
-from a GROUP BY histogram of day counts.
+The database does the work. The figures are one statement: an inner GROUP BY over
+the covering index ix_adr_cases_school in index order (the database aggregates while
+it scans, with no sort), folded by an outer GROUP BY into one row per school (or per
+year) with the dashboard's counts as columns, so Python only adds the rates. A
+median is found by rank, not by reading every value: the count of a process's day
+counts, then the middle one by OFFSET along ix_adr_cases_days_held/_closed (the
+histogram, :func:`median_of`, remains for a chosen set of schools).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -21,40 +24,8 @@ from .report import percent
 PROCESS_ORDER = [p.value for p in Process]
 COUNT_KEYS = ("cases", "fiep_held", "fiep_full", "fiep_partial", "fiep_none", "med_held",
               "med_agreements", "resolution_meetings", "settlements",
-              *[f"n_{p}" for p in PROCESS_ORDER])
-
-
-def _rm_sum(c):
-    return func.sum(case((c.resolution_meeting_on.is_not(None), 1), else_=0))
-
-
-def fold(rows: Iterable, key: str) -> dict:
-    """Grouped rows (attributes: key, process, status, agreement, settlement, n, n_rm)
-    -> counts per key. Pure: the dashboard's figures from the database's grouped rows."""
-    out: dict = {}
-    fiep, med = Process.FACILITATED_IEP.value, Process.MEDIATION.value
-    dpc = (Process.DUE_PROCESS.value, Process.EXPEDITED.value)
-    for r in rows:
-        k = out.get(getattr(r, key))
-        if k is None:
-            k = out[getattr(r, key)] = dict.fromkeys(COUNT_KEYS, 0)
-        n, p, s, agreement = int(r.n), r.process, r.status, r.agreement
-        k["cases"] += n
-        k["n_" + p] += n
-        if p == fiep and s == "held":
-            k["fiep_held"] += n
-            if agreement in ("full", "partial", "none"):
-                k["fiep_" + agreement] += n
-        elif p == med and s == "held":
-            k["med_held"] += n
-            if agreement == "yes":
-                k["med_agreements"] += n
-        elif p in dpc:
-            rm = int(r.n_rm or 0)
-            k["resolution_meetings"] += rm
-            if r.settlement in (True, 1):
-                k["settlements"] += rm
-    return out
+              *[f"n_{p}" for p in PROCESS_ORDER], "fiep_with_student", "escalated")
+DPC = (Process.DUE_PROCESS.value, Process.EXPEDITED.value)
 
 
 def median_of(histogram: Mapping[int, int]) -> float | None:
@@ -96,36 +67,54 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
     return stmt
 
 
-def _groups(org_id: int, years=None, schools=None, exclude: bool = False) -> list:
-    """The grouped rows every dashboard figure is folded from: one GROUP BY over
-    ix_adr_cases_school (year, school, process, status, agreement, settlement)."""
+def _groups(org_id: int, years=None, schools=None, exclude: bool = False):
+    """The inner GROUP BY over ix_adr_cases_school (year, school, process, status,
+    agreement, settlement), as a subquery."""
     c = aliased(AdrCase, name="c")
     keys = [c.school_year, c.school, c.process, c.status, c.agreement, c.settlement]
-    stmt = (select(*keys, func.count().label("n"), _rm_sum(c).label("n_rm"),
-                   func.sum(case((c.escalated.is_(True), 1), else_=0)).label("n_esc"),
-                   func.sum(case((c.student_ref != "", 1), else_=0)).label("n_student"))
+    stmt = (select(*keys, func.count().label("n"),
+                   func.count(c.resolution_meeting_on).label("n_rm"),
+                   func.count().filter(c.escalated.is_(True)).label("n_esc"),
+                   func.count().filter(c.student_ref != "").label("n_student"))
             .where(c.organization_id == org_id).group_by(*keys))
-    return db.session.execute(_where_scope(stmt, c, years, schools, exclude)).all()
+    return _where_scope(stmt, c, years, schools, exclude).subquery("g")
 
 
-def figures_by(groups: Iterable, key: str) -> dict:
-    """key -> counts, escalation and rates, from grouped rows. Pure."""
-    out = fold(groups, key)
-    escalation: dict = defaultdict(lambda: [0, 0])
-    for g in groups:
-        if g.process == Process.FACILITATED_IEP and g.status == "held":
-            escalation[getattr(g, key)][0] += int(g.n_student or 0)
-            escalation[getattr(g, key)][1] += int(g.n_esc or 0)
-    for k, row in out.items():
-        row["fiep_with_student"], row["escalated"] = escalation[k]
-        _rates(row)
-    return out
+def _count_columns(g) -> list:
+    """The dashboard's counts (COUNT_KEYS, in order) as sums over the grouped rows ``g``."""
+    fiep_held = and_(g.process == Process.FACILITATED_IEP.value, g.status == "held")
+    med_held = and_(g.process == Process.MEDIATION.value, g.status == "held")
+    dpc = g.process.in_(DPC)
+
+    def total(cond, n=g.n):
+        return func.sum(case((cond, n), else_=0))
+
+    return [func.sum(g.n), total(fiep_held),
+            *[total(and_(fiep_held, g.agreement == a)) for a in ("full", "partial", "none")],
+            total(med_held), total(and_(med_held, g.agreement == "yes")),
+            total(dpc, g.n_rm), total(and_(dpc, g.settlement.is_(True)), g.n_rm),
+            *[total(g.process == p) for p in PROCESS_ORDER],
+            total(fiep_held, g.n_student), total(fiep_held, g.n_esc)]
+
+
+def figures(org_id: int, key: str, years=None, schools=None, exclude: bool = False) -> dict:
+    """key ("school" or "school_year") -> the dashboard's counts and rates: one statement,
+    grouped in the database by ``key`` over the inner GROUP BY."""
+    g = _groups(org_id, years, schools, exclude).c
+    stmt = select(g[key], *_count_columns(g)).group_by(g[key])
+    return {row[0]: _rates(dict(zip(COUNT_KEYS, map(int, row[1:]), strict=True)))
+            for row in db.session.execute(stmt)}
+
+
+def _summed(rows: list[dict]) -> dict:
+    """The counts of several rows added up, with their rates (the year from its schools)."""
+    return _rates({k: sum(r[k] for r in rows) for k in COUNT_KEYS}) if rows else {}
 
 
 def scope_figures(org_id: int, years, schools=None, exclude: bool = False) -> dict:
     """school year -> the dashboard's figures for those schools (all when None; every
     school but those with ``exclude``): what capacity plans measure themselves with."""
-    return figures_by(_groups(org_id, years, schools, exclude), "school_year")
+    return figures(org_id, "school_year", years, schools, exclude)
 
 
 def _histograms(org_id: int, years, column: str, schools=None, exclude: bool = False) -> dict:
@@ -142,9 +131,46 @@ def _histograms(org_id: int, years, column: str, schools=None, exclude: bool = F
     return out
 
 
+def _ranked_medians(org_id: int, years: list) -> dict:
+    """(year, process, column) -> (median, how many) for every school: two statements,
+    the counts and then the middle values, each a scalar subquery per (year, process,
+    column) over the range of ix_adr_cases_days_held/_closed (index order, no sort)."""
+    c = aliased(AdrCase, name="c")
+    combos = [(y, p, col) for y in years for p in PROCESS_ORDER
+              for col in ("days_to_held", "days_to_closed")]
+
+    def scope(y, p, col):
+        days = getattr(c, col)
+        return select(days).where(c.organization_id == org_id, c.school_year == y,
+                                  c.process == p, days.is_not(None))
+
+    counts = db.session.execute(select(*[
+        scope(*k).with_only_columns(func.count()).scalar_subquery() for k in combos])).one()
+    ranks = [(k, n, rank) for k, n in zip(combos, counts, strict=True) if n
+             for rank in sorted({(n + 1) // 2, (n + 2) // 2})]
+    values: dict = defaultdict(list)
+    if ranks:
+        row = db.session.execute(select(*[
+            scope(*k).order_by(getattr(c, k[2])).limit(1).offset(rank - 1).scalar_subquery()
+            for k, _, rank in ranks])).one()
+        for (k, _, _), value in zip(ranks, row, strict=True):
+            values[k].append(value)
+    out = {}
+    for k, n in zip(combos, counts, strict=True):
+        found = values.get(k)
+        out[k] = (round((found[0] + found[-1]) / 2, 1) if found else None, int(n or 0))
+    return out
+
+
 def scope_medians(org_id: int, years, schools=None, exclude: bool = False) -> dict:
     """school year -> process -> {"held", "closed", "n_held"}: median days in a scope."""
     years = list(years)
+    if schools is None:
+        ranked = _ranked_medians(org_id, years)
+        return {y: {p: {"held": ranked[(y, p, "days_to_held")][0],
+                        "closed": ranked[(y, p, "days_to_closed")][0],
+                        "n_held": ranked[(y, p, "days_to_held")][1]}
+                    for p in PROCESS_ORDER} for y in years}
     held = _histograms(org_id, years, "days_to_held", schools, exclude)
     closed = _histograms(org_id, years, "days_to_closed", schools, exclude)
     return {y: {p: {"held": median_of(held.get((y, p), {})),
@@ -162,10 +188,9 @@ def medians(org_id: int, year: int, school: str | None = None) -> list[dict]:
 
 def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     """Totals and per-school rows for one school year; medians for all or one school."""
-    groups = _groups(org_id, [year])
-    per_school = figures_by(groups, "school")
+    per_school = figures(org_id, "school", [year])
     schools = [per_school[name] | {"school": name} for name in sorted(per_school)]
-    total = figures_by(groups, "school_year").get(year, {})
+    total = _summed(list(per_school.values()))
     if school is not None and school not in per_school:
         school = None
     return {"year": year, "year_label": school_year_label(year), "total": total,
@@ -239,5 +264,5 @@ def survey_results(org_id: int, min_n: int = SURVEY_MIN_N) -> list[dict]:
     return out
 
 
-__all__ = ["fold", "median_of", "year_dashboard", "trends", "years", "survey_results",
-           "scope_figures", "scope_medians", "figures_by"]
+__all__ = ["median_of", "year_dashboard", "trends", "years", "survey_results",
+           "scope_figures", "scope_medians", "figures"]

@@ -164,24 +164,28 @@ def test_median_of_a_histogram():
     assert dashboard.median_of({1: 3, 100: 3}) == 50.5
 
 
-def test_fold_counts_grouped_rows():
-    rows = [
-        {"school": "A", "process": "facilitated_iep", "status": "held", "agreement": "full",
-         "settlement": None, "n": 3, "n_rm": 0},
-        {"school": "A", "process": "mediation", "status": "held", "agreement": "no",
-         "settlement": None, "n": 2, "n_rm": 0},
-        {"school": "B", "process": "due_process", "status": "withdrawn", "agreement": "",
-         "settlement": True, "n": 4, "n_rm": 4},
-        {"school": "B", "process": "expedited_due_process", "status": "pending",
-         "agreement": "", "settlement": None, "n": 5, "n_rm": 0},
-    ]
-    from types import SimpleNamespace
-
-    out = dashboard.fold([SimpleNamespace(**r) for r in rows], "school")
+def test_figures_are_folded_per_school_in_the_database(app, make_org):
+    org = make_org()
+    for i in range(3):
+        add(org, f"F{i}", "facilitated_iep", "held", d("2023-09-01"), school="A",
+            held_on=d("2023-09-05"), agreement="full")
+    for i in range(2):
+        add(org, f"M{i}", "mediation", "held", d("2023-09-01"), school="A",
+            held_on=d("2023-09-05"), agreement="no")
+    for i in range(4):
+        add(org, f"D{i}", "due_process", "withdrawn", d("2023-09-01"), school="B",
+            resolution_meeting_on=d("2023-09-10"), settlement=True)
+    for i in range(5):
+        add(org, f"X{i}", "expedited_due_process", "pending", d("2023-09-01"), school="B")
+    db.session.commit()
+    out = dashboard.figures(org.id, "school", [2023])
     assert (out["A"]["cases"], out["A"]["fiep_full"], out["A"]["med_held"],
             out["A"]["med_agreements"]) == (5, 3, 2, 0)
     assert (out["B"]["resolution_meetings"], out["B"]["settlements"],
             out["B"]["n_expedited_due_process"]) == (4, 4, 5)
+    total = dashboard.year_dashboard(org.id, 2023)["total"]
+    assert total == dashboard.scope_figures(org.id, [2023])[2023]
+    assert (total["cases"], total["settlement_rate"]) == (14, "100.00")
 
 
 def test_trends_window(app, make_org):

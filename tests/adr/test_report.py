@@ -260,3 +260,12 @@ def test_counts_from_groups_matches_counts_from_rows():
     grouped = [dict(zip(keys, k, strict=True), n=n, n_rm=rm[k], n_rel=rel[k])
                for k, n in groups.items()]
     assert report.counts_from_groups(grouped) == report.counts_from_rows(rows)
+
+
+def test_percent_in_integers_gives_the_decimal_strings():
+    from facilitator.adr.report import percent, percent_decimal
+
+    pairs = [(n, d) for d in range(1, 201) for n in range(0, 2 * d + 1)]
+    pairs += [(2 ** 40 + 7, 3 * 2 ** 40 + 1), (10 ** 9, 3), (1, 10 ** 12)]
+    assert [percent(n, d) for n, d in pairs] == [percent_decimal(n, d) for n, d in pairs]
+    assert percent(1, 8) == "12.50" and percent(1, 200) == "0.50" and percent(3, 0) == "n/a"

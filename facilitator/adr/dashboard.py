@@ -67,11 +67,14 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
     return stmt
 
 
-def _groups(org_id: int, years=None, schools=None, exclude: bool = False):
-    """The inner GROUP BY over ix_adr_cases_school (year, school, process, status,
-    agreement, settlement), as a subquery."""
+def _groups(org_id: int, years=None, schools=None, exclude: bool = False,
+            by_school: bool = True):
+    """The inner GROUP BY (year, school, process, status, agreement, settlement) over
+    ix_adr_cases_school, as a subquery; without ``by_school`` (every school, per year)
+    the same without the school, over ix_adr_cases_report."""
     c = aliased(AdrCase, name="c")
-    keys = [c.school_year, c.school, c.process, c.status, c.agreement, c.settlement]
+    keys = [c.school_year, *([c.school] if by_school else []), c.process, c.status,
+            c.agreement, c.settlement]
     stmt = (select(*keys, func.count().label("n"),
                    func.count(c.resolution_meeting_on).label("n_rm"),
                    func.count().filter(c.escalated.is_(True)).label("n_esc"),
@@ -100,7 +103,8 @@ def _count_columns(g) -> list:
 def figures(org_id: int, key: str, years=None, schools=None, exclude: bool = False) -> dict:
     """key ("school" or "school_year") -> the dashboard's counts and rates: one statement,
     grouped in the database by ``key`` over the inner GROUP BY."""
-    g = _groups(org_id, years, schools, exclude).c
+    by_school = key == "school" or schools is not None
+    g = _groups(org_id, years, schools, exclude, by_school).c
     stmt = select(g[key], *_count_columns(g)).group_by(g[key])
     return {row[0]: _rates(dict(zip(COUNT_KEYS, map(int, row[1:]), strict=True)))
             for row in db.session.execute(stmt)}

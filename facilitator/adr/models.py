@@ -100,10 +100,13 @@ class AdrCase(db.Model):
         UniqueConstraint("organization_id", "case_ref"),
         # Covering indexes: the 618 table, the dashboard and the trends read one
         # organization's year (or all years) from these alone, in index order, so
-        # the database groups while it scans (see report.py and dashboard.py).
+        # the database groups while it scans (see report.py and dashboard.py). The
+        # trends (every school, per year) group over ix_adr_cases_report too, hence
+        # escalated and student_ref at its end.
         Index("ix_adr_cases_report", "organization_id", "school_year", "process", "status",
               "agreement", "settlement", "timeline", "findings", "pending_hearing",
-              "placement_changed", "resolution_meeting_on", "related_id"),
+              "placement_changed", "resolution_meeting_on", "related_id", "escalated",
+              "student_ref"),
         Index("ix_adr_cases_school", "organization_id", "school_year", "school", "process",
               "status", "agreement", "settlement", "resolution_meeting_on", "escalated",
               "student_ref"),

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -67,20 +68,31 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
     return stmt
 
 
-def _groups(org_id: int, years=None, schools=None, exclude: bool = False,
-            by_school: bool = True):
-    """The inner GROUP BY (year, school, process, status, agreement, settlement) over
-    ix_adr_cases_school, as a subquery; without ``by_school`` (every school, per year)
-    the same without the school, over ix_adr_cases_report."""
+@lru_cache(maxsize=32)
+def _figures_statement(key: str, by_school: bool, with_years: bool, with_schools: bool,
+                       exclude: bool):
+    """The figures' statement for one shape of scope (parameters org_id, years, schools).
+
+    An inner GROUP BY (year, school, process, status, agreement, settlement) over
+    ix_adr_cases_school, or, without ``by_school`` (every school, per year), the same
+    without the school over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into
+    the dashboard's counts. Built once per shape (building took a tenth of the dashboard's
+    time); only the statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
     keys = [c.school_year, *([c.school] if by_school else []), c.process, c.status,
             c.agreement, c.settlement]
-    stmt = (select(*keys, func.count().label("n"),
-                   func.count(c.resolution_meeting_on).label("n_rm"),
-                   func.count().filter(c.escalated.is_(True)).label("n_esc"),
-                   func.count().filter(c.student_ref != "").label("n_student"))
-            .where(c.organization_id == org_id).group_by(*keys))
-    return _where_scope(stmt, c, years, schools, exclude).subquery("g")
+    inner = (select(*keys, func.count().label("n"),
+                    func.count(c.resolution_meeting_on).label("n_rm"),
+                    func.count().filter(c.escalated.is_(True)).label("n_esc"),
+                    func.count().filter(c.student_ref != "").label("n_student"))
+             .where(c.organization_id == bindparam("org_id")).group_by(*keys))
+    if with_years:
+        inner = inner.where(c.school_year.in_(bindparam("years", expanding=True)))
+    if with_schools:
+        schools = bindparam("schools", expanding=True)
+        inner = inner.where(c.school.not_in(schools) if exclude else c.school.in_(schools))
+    g = inner.subquery("g").c
+    return select(g[key], *_count_columns(g)).group_by(g[key])
 
 
 def _count_columns(g) -> list:
@@ -103,11 +115,15 @@ def _count_columns(g) -> list:
 def figures(org_id: int, key: str, years=None, schools=None, exclude: bool = False) -> dict:
     """key ("school" or "school_year") -> the dashboard's counts and rates: one statement,
     grouped in the database by ``key`` over the inner GROUP BY."""
-    by_school = key == "school" or schools is not None
-    g = _groups(org_id, years, schools, exclude, by_school).c
-    stmt = select(g[key], *_count_columns(g)).group_by(g[key])
+    stmt = _figures_statement(key, key == "school" or schools is not None,
+                              years is not None, schools is not None, exclude)
+    params = {"org_id": org_id}
+    if years is not None:
+        params["years"] = list(years)
+    if schools is not None:
+        params["schools"] = list(schools)
     return {row[0]: _rates(dict(zip(COUNT_KEYS, map(int, row[1:]), strict=True)))
-            for row in db.session.execute(stmt)}
+            for row in db.session.connection().execute(stmt, params)}
 
 
 def _summed(rows: list[dict]) -> dict:
@@ -135,34 +151,52 @@ def _histograms(org_id: int, years, column: str, schools=None, exclude: bool = F
     return out
 
 
+COLUMNS = ("days_to_held", "days_to_closed")
+
+
+def _days_scope(i: int, process: str, column: str):
+    """SELECT of one (year parameter y<i>, process)'s non-null day counts in ``column``."""
+    c = aliased(AdrCase, name="c")
+    days = getattr(c, column)
+    return select(days).where(c.organization_id == bindparam("org_id"),
+                              c.school_year == bindparam(f"y{i}"), c.process == process,
+                              days.is_not(None)).order_by(days)
+
+
+@lru_cache(maxsize=16)
+def _counts_statement(n_years: int):
+    return select(*[_days_scope(i, p, col).with_only_columns(func.count()).order_by(None)
+                    .scalar_subquery()
+                    for i in range(n_years) for p in PROCESS_ORDER for col in COLUMNS])
+
+
+@lru_cache(maxsize=64)
+def _nth_statement(shape: tuple):
+    """The value at offset parameter o<j> of each (year index, process, column) in shape."""
+    return select(*[_days_scope(*k).limit(1).offset(bindparam(f"o{j}")).scalar_subquery()
+                    for j, k in enumerate(shape)])
+
+
 def _ranked_medians(org_id: int, years: list) -> dict:
     """(year, process, column) -> (median, how many) for every school: two statements,
     the counts and then the middle values, each a scalar subquery per (year, process,
     column) over the range of ix_adr_cases_days_held/_closed (index order, no sort)."""
-    c = aliased(AdrCase, name="c")
-    combos = [(y, p, col) for y in years for p in PROCESS_ORDER
-              for col in ("days_to_held", "days_to_closed")]
-
-    def scope(y, p, col):
-        days = getattr(c, col)
-        return select(days).where(c.organization_id == org_id, c.school_year == y,
-                                  c.process == p, days.is_not(None))
-
-    counts = db.session.execute(select(*[
-        scope(*k).with_only_columns(func.count()).scalar_subquery() for k in combos])).one()
-    ranks = [(k, n, rank) for k, n in zip(combos, counts, strict=True) if n
+    conn = db.session.connection()
+    params = {"org_id": org_id} | {f"y{i}": y for i, y in enumerate(years)}
+    combos = [(i, p, col) for i in range(len(years)) for p in PROCESS_ORDER for col in COLUMNS]
+    counts = [int(n or 0) for n in conn.execute(_counts_statement(len(years)), params).one()]
+    ranks = [(k, rank) for k, n in zip(combos, counts, strict=True) if n
              for rank in sorted({(n + 1) // 2, (n + 2) // 2})]
     values: dict = defaultdict(list)
     if ranks:
-        row = db.session.execute(select(*[
-            scope(*k).order_by(getattr(c, k[2])).limit(1).offset(rank - 1).scalar_subquery()
-            for k, _, rank in ranks])).one()
-        for (k, _, _), value in zip(ranks, row, strict=True):
+        row = conn.execute(_nth_statement(tuple(k for k, _ in ranks)),
+                           params | {f"o{j}": rank - 1 for j, (_, rank) in enumerate(ranks)})
+        for (k, _), value in zip(ranks, row.one(), strict=True):
             values[k].append(value)
     out = {}
-    for k, n in zip(combos, counts, strict=True):
-        found = values.get(k)
-        out[k] = (round((found[0] + found[-1]) / 2, 1) if found else None, int(n or 0))
+    for (i, p, col), n in zip(combos, counts, strict=True):
+        found = values.get((i, p, col))
+        out[(years[i], p, col)] = (round((found[0] + found[-1]) / 2, 1) if found else None, n)
     return out
 
 

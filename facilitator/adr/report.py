@@ -32,8 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -96,10 +97,14 @@ GROUP_COLUMNS = ("process", "status", "agreement", "settlement", "timeline", "fi
                  "pending_hearing", "placement_changed")
 
 
-def groups_statement(org_id: int, year: int):
-    """One GROUP BY over the year's cases: each distinct combination of the columns the
-    table depends on, with its count, how many had a resolution meeting, and how many
-    are related to a due process complaint."""
+@cache
+def groups_statement():
+    """One GROUP BY over the year's cases (parameters ``org_id`` and ``year``): each
+    distinct combination of the columns the table depends on, with its count, how many
+    had a resolution meeting, and how many are related to a due process complaint.
+
+    Built once per process (building it took a tenth of the 618 table's time); only the
+    statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
     r = aliased(AdrCase, name="r")
     keys = [getattr(c, name) for name in GROUP_COLUMNS]
@@ -112,16 +117,17 @@ def groups_statement(org_id: int, year: int):
                       func.count(r.id).label("n_rel"))
             .select_from(c)
             .outerjoin(r, related)
-            .where(c.organization_id == org_id, c.school_year == year,
-                   c.process.in_(COUNTED))
+            .where(c.organization_id == bindparam("org_id"),
+                   c.school_year == bindparam("year"), c.process.in_(COUNTED))
             .group_by(*keys))
 
 
 def counts(org_id: int, year: int) -> dict[str, int]:
     """item -> count for the organization's school year (database GROUP BY, then
     :func:`counts_from_groups` over the few grouped rows)."""
-    groups = [dict(row._mapping) for row in db.session.execute(groups_statement(org_id, year))]
-    return counts_from_groups(groups)
+    rows = db.session.connection().execute(groups_statement(), {"org_id": org_id,
+                                                                "year": year})
+    return counts_from_groups([dict(row._mapping) for row in rows])
 
 
 def counts_from_groups(groups: Iterable[Mapping]) -> dict[str, int]:

@@ -194,3 +194,31 @@ def test_trends_window(app, make_org):
     assert [r["year_label"] for r in dashboard.trends(org.id, last=2023, span=1)] == ["2023-24"]
     assert [r["year_label"] for r in dashboard.trends(org.id, last=2024)] == \
         ["2023-24", "2024-25"]
+
+
+def test_medians_by_rank_agree_with_the_histograms(app, make_org):
+    """Every school (ranked: count, then OFFSET) = the same schools named (histograms)."""
+    import random
+
+    org = make_org()
+    seed(org)
+    rng = random.Random(7)
+    for i in range(40):
+        received = d("2023-07-01") + timedelta(days=rng.randint(0, 700))
+        process = rng.choice(["facilitated_iep", "mediation", "state_complaint"])
+        extra = {"closed_on": received + timedelta(days=rng.randint(0, 90))}
+        if process == "state_complaint":
+            status = "report_issued"
+            extra |= {"timeline": "within", "findings": False,
+                      "decision_on": extra["closed_on"]}
+        else:
+            status = "held"
+            extra |= {"held_on": received + timedelta(days=rng.randint(0, 60)),
+                      "agreement": "full" if process == "facilitated_iep" else "yes"}
+        add(org, f"R{i}", process, status, received, school=rng.choice(["Oak", "Pine"]),
+            **extra)
+    db.session.commit()
+    ranked = dashboard.scope_medians(org.id, [2023, 2024, 2025])
+    named = dashboard.scope_medians(org.id, [2023, 2024, 2025], schools=["Oak", "Pine"])
+    assert ranked == named
+    assert ranked[2023]["facilitated_iep"]["n_held"] > 5

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from sqlalchemy import and_, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -106,17 +106,14 @@ def groups_statement():
     Built once per process (building it took a tenth of the 618 table's time); only the
     statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
-    r = aliased(AdrCase, name="r")
     keys = [getattr(c, name) for name in GROUP_COLUMNS]
-    # The related case is looked up for held mediations only (the one place n_rel is
-    # read), and facilitated IEPs, which the table does not count, are not read at all.
-    related = and_(r.id == c.related_id, r.process.in_(DPC),
-                   c.process == Process.MEDIATION.value, c.status == "held")
+    # Facilitated IEPs, which the table does not count, are not read at all; whether a
+    # mediation's related case is a due process complaint is read from related_process,
+    # which the database keeps (models.py), not looked up case by case.
     return (db.select(*keys, func.count().label("n"),
                       func.count(c.resolution_meeting_on).label("n_rm"),
-                      func.count(r.id).label("n_rel"))
+                      func.count().filter(c.related_process.in_(DPC)).label("n_rel"))
             .select_from(c)
-            .outerjoin(r, related)
             .where(c.organization_id == bindparam("org_id"),
                    c.school_year == bindparam("year"), c.process.in_(COUNTED))
             .group_by(*keys))

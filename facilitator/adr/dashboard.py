@@ -19,6 +19,7 @@ from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from . import derived
 from .models import AdrCase, Process, school_year_label
 from .report import percent
 
@@ -27,6 +28,8 @@ COUNT_KEYS = ("cases", "fiep_held", "fiep_full", "fiep_partial", "fiep_none", "m
               "med_agreements", "resolution_meetings", "settlements",
               *[f"n_{p}" for p in PROCESS_ORDER], "fiep_with_student", "escalated")
 DPC = (Process.DUE_PROCESS.value, Process.EXPEDITED.value)
+#: How many of each process's cases have a day count (the sizes of the medians).
+DAYS_KEYS = tuple((p, col) for p in PROCESS_ORDER for col in ("days_to_held", "days_to_closed"))
 
 
 def median_of(histogram: Mapping[int, int]) -> float | None:
@@ -69,22 +72,17 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
 
 
 @lru_cache(maxsize=32)
-def _figures_statement(key: str, by_school: bool, with_years: bool, with_schools: bool,
-                       exclude: bool):
+def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: bool):
     """The figures' statement for one shape of scope (parameters org_id, years, schools).
 
-    An inner GROUP BY (year, school, process, status, agreement, settlement) over
-    ix_adr_cases_school, or, without ``by_school`` (every school, per year), the same
-    without the school over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into
-    the dashboard's counts. Built once per shape (building took a tenth of the dashboard's
-    time); only the statement is kept, every call reads the database."""
+    An inner GROUP BY (year, school, process, status, dash_class) over
+    ix_adr_cases_school, in index order; the outer GROUP BY ``key`` sums it into the
+    dashboard's counts (COUNT_KEYS) and the sizes of the medians (DAYS_KEYS). Built once
+    per shape (building took a tenth of the dashboard's time); only the statement is
+    kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
-    keys = [c.school_year, *([c.school] if by_school else []), c.process, c.status,
-            c.agreement, c.settlement]
-    inner = (select(*keys, func.count().label("n"),
-                    func.count(c.resolution_meeting_on).label("n_rm"),
-                    func.count().filter(c.escalated.is_(True)).label("n_esc"),
-                    func.count().filter(c.student_ref != "").label("n_student"))
+    keys = [c.school_year, c.school, c.process, c.status, c.dash_class]
+    inner = (select(*keys, func.count().label("n"))
              .where(c.organization_id == bindparam("org_id")).group_by(*keys))
     if with_years:
         inner = inner.where(c.school_year.in_(bindparam("years", expanding=True)))
@@ -96,34 +94,48 @@ def _figures_statement(key: str, by_school: bool, with_years: bool, with_schools
 
 
 def _count_columns(g) -> list:
-    """The dashboard's counts (COUNT_KEYS, in order) as sums over the grouped rows ``g``."""
+    """COUNT_KEYS then DAYS_KEYS, in order, as sums over the grouped rows ``g``."""
     fiep_held = and_(g.process == Process.FACILITATED_IEP.value, g.status == "held")
     med_held = and_(g.process == Process.MEDIATION.value, g.status == "held")
     dpc = g.process.in_(DPC)
 
-    def total(cond, n=g.n):
-        return func.sum(case((cond, n), else_=0))
+    def has(bits, value=None):
+        masked = g.dash_class.op("&")(bits)
+        return masked == (bits if value is None else value)
 
+    def total(*conds):
+        return func.sum(case((and_(*conds), g.n), else_=0))
+
+    both = derived.RESOLUTION_MEETING | derived.SETTLEMENT
     return [func.sum(g.n), total(fiep_held),
-            *[total(and_(fiep_held, g.agreement == a)) for a in ("full", "partial", "none")],
-            total(med_held), total(and_(med_held, g.agreement == "yes")),
-            total(dpc, g.n_rm), total(and_(dpc, g.settlement.is_(True)), g.n_rm),
+            *[total(fiep_held, has(derived.AGREEMENT_MASK, derived.AGREEMENT_CODES[a]))
+              for a in ("full", "partial", "none")],
+            total(med_held),
+            total(med_held, has(derived.AGREEMENT_MASK, derived.AGREEMENT_CODES["yes"])),
+            total(dpc, has(derived.RESOLUTION_MEETING)), total(dpc, has(both)),
             *[total(g.process == p) for p in PROCESS_ORDER],
-            total(fiep_held, g.n_student), total(fiep_held, g.n_esc)]
+            total(fiep_held, has(derived.STUDENT)), total(fiep_held, has(derived.ESCALATED)),
+            *[total(g.process == p, has(bit)) for p in PROCESS_ORDER
+              for bit in (derived.DAYS_TO_HELD, derived.DAYS_TO_CLOSED)]]
 
 
-def figures(org_id: int, key: str, years=None, schools=None, exclude: bool = False) -> dict:
-    """key ("school" or "school_year") -> the dashboard's counts and rates: one statement,
-    grouped in the database by ``key`` over the inner GROUP BY."""
-    stmt = _figures_statement(key, key == "school" or schools is not None,
-                              years is not None, schools is not None, exclude)
+def _figure_rows(org_id: int, key: str, years=None, schools=None,
+                 exclude: bool = False) -> list:
+    """(key, *COUNT_KEYS, *DAYS_KEYS) rows: one statement."""
+    stmt = _figures_statement(key, years is not None, schools is not None, exclude)
     params = {"org_id": org_id}
     if years is not None:
         params["years"] = list(years)
     if schools is not None:
         params["schools"] = list(schools)
-    return {row[0]: _rates(dict(zip(COUNT_KEYS, map(int, row[1:]), strict=True)))
-            for row in db.session.connection().execute(stmt, params)}
+    return [(row[0], *map(int, row[1:])) for row in db.session.connection().execute(stmt,
+                                                                                      params)]
+
+
+def figures(org_id: int, key: str, years=None, schools=None, exclude: bool = False) -> dict:
+    """key ("school" or "school_year") -> the dashboard's counts and rates."""
+    return {row[0]: _rates(dict(zip(COUNT_KEYS, row[1:1 + len(COUNT_KEYS)], strict=True)))
+            for row in _figure_rows(org_id, key, years, schools, exclude)}
 
 
 def _summed(rows: list[dict]) -> dict:
@@ -177,14 +189,17 @@ def _nth_statement(shape: tuple):
                     for j, k in enumerate(shape)])
 
 
-def _ranked_medians(org_id: int, years: list) -> dict:
+def _ranked_medians(org_id: int, years: list, counts: list | None = None) -> dict:
     """(year, process, column) -> (median, how many) for every school: two statements,
-    the counts and then the middle values, each a scalar subquery per (year, process,
-    column) over the range of ix_adr_cases_days_held/_closed (index order, no sort)."""
+    the counts (unless given, in DAYS_KEYS order per year) and then the middle values,
+    each a scalar subquery per (year, process, column) over the range of
+    ix_adr_cases_days_held/_closed (index order, no sort)."""
     conn = db.session.connection()
     params = {"org_id": org_id} | {f"y{i}": y for i, y in enumerate(years)}
     combos = [(i, p, col) for i in range(len(years)) for p in PROCESS_ORDER for col in COLUMNS]
-    counts = [int(n or 0) for n in conn.execute(_counts_statement(len(years)), params).one()]
+    if counts is None:
+        counts = [int(n or 0) for n in conn.execute(_counts_statement(len(years)),
+                                                    params).one()]
     ranks = [(k, rank) for k, n in zip(combos, counts, strict=True) if n
              for rank in sorted({(n + 1) // 2, (n + 2) // 2})]
     values: dict = defaultdict(list)
@@ -200,11 +215,13 @@ def _ranked_medians(org_id: int, years: list) -> dict:
     return out
 
 
-def scope_medians(org_id: int, years, schools=None, exclude: bool = False) -> dict:
-    """school year -> process -> {"held", "closed", "n_held"}: median days in a scope."""
+def scope_medians(org_id: int, years, schools=None, exclude: bool = False,
+                  counts: list | None = None) -> dict:
+    """school year -> process -> {"held", "closed", "n_held"}: median days in a scope
+    (``counts``: how many day counts there are, when the caller has them already)."""
     years = list(years)
     if schools is None:
-        ranked = _ranked_medians(org_id, years)
+        ranked = _ranked_medians(org_id, years, counts)
         return {y: {p: {"held": ranked[(y, p, "days_to_held")][0],
                         "closed": ranked[(y, p, "days_to_closed")][0],
                         "n_held": ranked[(y, p, "days_to_held")][1]}
@@ -217,22 +234,28 @@ def scope_medians(org_id: int, years, schools=None, exclude: bool = False) -> di
                 for p in PROCESS_ORDER} for y in years}
 
 
-def medians(org_id: int, year: int, school: str | None = None) -> list[dict]:
+def medians(org_id: int, year: int, school: str | None = None,
+            counts: list | None = None) -> list[dict]:
     """Median days from received to held and to closed, per process (one school or all)."""
-    per = scope_medians(org_id, [year], None if school is None else [school])[year]
+    per = (scope_medians(org_id, [year], counts=counts) if school is None
+           else scope_medians(org_id, [year], [school]))[year]
     return [{"process": p, "held": per[p]["held"], "closed": per[p]["closed"]}
             for p in PROCESS_ORDER]
 
 
 def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     """Totals and per-school rows for one school year; medians for all or one school."""
-    per_school = figures(org_id, "school", [year])
-    schools = [per_school[name] | {"school": name} for name in sorted(per_school)]
-    total = _summed(list(per_school.values()))
-    if school is not None and school not in per_school:
+    rows = _figure_rows(org_id, "school", [year])
+    schools = [_rates(dict(zip(COUNT_KEYS, row[1:1 + len(COUNT_KEYS)], strict=True)))
+               | {"school": row[0]} for row in sorted(rows, key=lambda r: r[0])]
+    total = _summed(schools)
+    # The sizes of the medians come with the figures: the medians only look up the middle.
+    days = [sum(row[1 + len(COUNT_KEYS) + i] for row in rows) for i in range(len(DAYS_KEYS))]
+    if school is not None and school not in {s["school"] for s in schools}:
         school = None
     return {"year": year, "year_label": school_year_label(year), "total": total,
-            "schools": schools, "medians": medians(org_id, year), "school": school,
+            "schools": schools, "medians": medians(org_id, year, counts=days),
+            "school": school,
             "school_row": next((s for s in schools if s["school"] == school), None),
             "school_medians": medians(org_id, year, school) if school is not None else None}
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import utcnow
 from ..extensions import db
 from ..vocabulary import Vocabulary
+from . import derived
 
 
 class Process(Vocabulary):
@@ -102,17 +103,14 @@ class AdrCase(db.Model):
         UniqueConstraint("organization_id", "case_ref"),
         # Covering indexes: the 618 table, the dashboard and the trends read one
         # organization's year (or all years) from these alone, in index order, so
-        # the database groups while it scans (see report.py and dashboard.py). The
-        # trends (every school, per year) group over ix_adr_cases_report too, hence
-        # escalated and student_ref at its end; related_process spares the 618 table a
-        # look-up of each held mediation's related case.
+        # the database groups while it scans (see report.py and dashboard.py).
+        # related_process spares the 618 table a look-up of each held mediation's
+        # related case; dash_class holds in one integer what the dashboard counts.
         Index("ix_adr_cases_report", "organization_id", "school_year", "process", "status",
               "agreement", "settlement", "timeline", "findings", "pending_hearing",
-              "placement_changed", "resolution_meeting_on", "related_process", "escalated",
-              "student_ref"),
+              "placement_changed", "resolution_meeting_on", "related_process"),
         Index("ix_adr_cases_school", "organization_id", "school_year", "school", "process",
-              "status", "agreement", "settlement", "resolution_meeting_on", "escalated",
-              "student_ref"),
+              "status", "dash_class"),
         Index("ix_adr_cases_days_held", "organization_id", "school_year", "process",
               "days_to_held", "school"),
         Index("ix_adr_cases_days_closed", "organization_id", "school_year", "process",
@@ -143,8 +141,8 @@ class AdrCase(db.Model):
     #: a mediation is related to).
     related_id: Mapped[int | None] = mapped_column(
         ForeignKey("adr_cases.id", ondelete="SET NULL"), index=True)
-    #: The process of the related case, kept by the database itself (triggers below, in
-    #: the same statement as any change of related_id or of the related case's process):
+    #: The process of the related case, kept by the database itself (derived.py, in the
+    #: same statement as any change of related_id or of the related case's process):
     #: the 618 table counts mediations related to a due process complaint from it.
     related_process: Mapped[str | None] = mapped_column(String(30))
     #: The meeting held in the app that this case records (meetings feature).
@@ -180,6 +178,9 @@ class AdrCase(db.Model):
     #: A held facilitated IEP that was followed within 12 months by a mediation, due
     #: process complaint or State complaint for the same student (kept by services).
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the dashboard counts of this case, as bits (derived.py), kept by the database
+    #: from this row's own columns in the same statement as any change of them.
+    dash_class: Mapped[int | None] = mapped_column(Integer)
     #: Days from received_on to held_on, kept so medians are one indexed query.
     days_to_held: Mapped[int | None] = mapped_column(Integer)
     #: Days from received_on to closed_on.
@@ -261,50 +262,10 @@ class SurveyResponse(db.Model):
     use_again: Mapped[str] = mapped_column(String(10), default="")
 
 
-# related_process is kept by the database: whoever writes (the ORM, a CSV import, raw
-# SQL), the column is the related case's process in the same statement. Created with the
-# table (create_all in tests) and by migration 0911, from these same statements. When the
-# related case is deleted, PostgreSQL's ON DELETE SET NULL is an UPDATE of related_id that
-# the first trigger sees; SQLite clears both columns before the delete.
-SQLITE_RELATED = [
-    "CREATE TRIGGER adr_cases_related_insert AFTER INSERT ON adr_cases "
-    "WHEN NEW.related_id IS NOT NULL OR NEW.related_process IS NOT NULL BEGIN "
-    "UPDATE adr_cases SET related_process = (SELECT r.process FROM adr_cases AS r "
-    "WHERE r.id = NEW.related_id) WHERE id = NEW.id; END",
-    "CREATE TRIGGER adr_cases_related_update AFTER UPDATE OF related_id, related_process "
-    "ON adr_cases WHEN NEW.related_process IS NOT (SELECT r.process FROM adr_cases AS r "
-    "WHERE r.id = NEW.related_id) BEGIN "
-    "UPDATE adr_cases SET related_process = (SELECT r.process FROM adr_cases AS r "
-    "WHERE r.id = NEW.related_id) WHERE id = NEW.id; END",
-    "CREATE TRIGGER adr_cases_related_follow AFTER UPDATE OF process ON adr_cases "
-    "WHEN OLD.process IS NOT NEW.process BEGIN "
-    "UPDATE adr_cases SET related_process = NEW.process WHERE related_id = NEW.id; END",
-    "CREATE TRIGGER adr_cases_related_delete BEFORE DELETE ON adr_cases BEGIN "
-    "UPDATE adr_cases SET related_id = NULL, related_process = NULL "
-    "WHERE related_id = OLD.id; END",
-]
-POSTGRES_RELATED = [
-    "CREATE OR REPLACE FUNCTION adr_cases_related_process() RETURNS trigger "
-    "LANGUAGE plpgsql AS $$ BEGIN NEW.related_process := (SELECT r.process "
-    "FROM adr_cases AS r WHERE r.id = NEW.related_id); RETURN NEW; END $$",
-    "CREATE TRIGGER adr_cases_related_process BEFORE INSERT OR UPDATE OF related_id, "
-    "related_process ON adr_cases FOR EACH ROW EXECUTE FUNCTION adr_cases_related_process()",
-    "CREATE OR REPLACE FUNCTION adr_cases_related_follow() RETURNS trigger "
-    "LANGUAGE plpgsql AS $$ BEGIN UPDATE adr_cases SET related_process = NEW.process "
-    "WHERE related_id = NEW.id; RETURN NULL; END $$",
-    "CREATE TRIGGER adr_cases_related_follow AFTER UPDATE OF process ON adr_cases "
-    "FOR EACH ROW WHEN (OLD.process IS DISTINCT FROM NEW.process) "
-    "EXECUTE FUNCTION adr_cases_related_follow()",
-]
-
-
-def related_statements(dialect: str) -> list[str]:
-    """The CREATE statements of the triggers that keep related_process, for ``dialect``."""
-    return POSTGRES_RELATED if dialect == "postgresql" else SQLITE_RELATED
-
-
-for _stmt in SQLITE_RELATED:
+# related_process and dash_class are kept by the database (derived.py): created with the
+# table (create_all in tests) and by migration 0911, from the same statements.
+for _stmt in derived.SQLITE:
     event.listen(AdrCase.__table__, "after_create", DDL(_stmt).execute_if(dialect="sqlite"))
-for _stmt in POSTGRES_RELATED:
+for _stmt in derived.POSTGRES:
     event.listen(AdrCase.__table__, "after_create",
                  DDL(_stmt.replace("%", "%%")).execute_if(dialect="postgresql"))

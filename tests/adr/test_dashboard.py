@@ -222,3 +222,26 @@ def test_medians_by_rank_agree_with_the_histograms(app, make_org):
     named = dashboard.scope_medians(org.id, [2023, 2024, 2025], schools=["Oak", "Pine"])
     assert ranked == named
     assert ranked[2023]["facilitated_iep"]["n_held"] > 5
+
+
+def test_the_database_keeps_dash_class_through_every_write(app, make_org):
+    """dash_class (what the figures group by) is the row's own columns, whoever writes."""
+    from sqlalchemy import text
+
+    from facilitator.adr import derived
+
+    org = make_org()
+    seed(org)
+    off = text("SELECT count(*) FROM adr_cases WHERE dash_class IS DISTINCT FROM "
+               + derived.dash_class_sql())  # noqa: S608 - fixed SQL
+    assert db.session.execute(off).scalar() == 0
+    before = dashboard.year_dashboard(org.id, 2023)["total"]
+    db.session.execute(text("UPDATE adr_cases SET student_ref = '', dash_class = 0 "
+                            "WHERE case_ref = 'F4'"))
+    db.session.execute(text("UPDATE adr_cases SET agreement = 'partial' WHERE case_ref = 'F5'"))
+    db.session.commit()
+    assert db.session.execute(off).scalar() == 0
+    after = dashboard.year_dashboard(org.id, 2023)["total"]
+    assert after["fiep_with_student"] == before["fiep_with_student"] - 1
+    assert (after["fiep_full"], after["fiep_partial"]) == (before["fiep_full"] - 1,
+                                                          before["fiep_partial"] + 1)

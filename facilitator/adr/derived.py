@@ -1,0 +1,100 @@
+"""Columns of adr_cases that the database itself keeps, so the reports read them from a
+covering index instead of working them out row by row.
+
+- ``related_process``: the process of the related case (the 618 table counts the held
+  mediations related to a due process complaint). Set whenever related_id changes, and
+  followed when the related case's process changes or the related case is deleted.
+- ``dash_class``: what the dashboard counts of a case, from the row's own columns, as
+  bits (below); a GROUP BY over (school, process, status, dash_class) gives every
+  dashboard figure and the sizes of the medians.
+
+Triggers keep both in the same statement as the change, whoever writes (the ORM, a CSV
+import, raw SQL), so they are never behind the columns they come from. They are created
+with the table (models.py, create_all) and by migration 0911, from these statements.
+"""
+
+from __future__ import annotations
+
+#: dash_class bits. The agreement is a code in bits 1-3 (AGREEMENT_MASK).
+HELD = 1
+AGREEMENT_MASK = 14
+AGREEMENT_CODES = {"full": 2, "partial": 4, "none": 6, "yes": 8}
+RESOLUTION_MEETING = 16
+SETTLEMENT = 32
+ESCALATED = 64
+STUDENT = 128
+DAYS_TO_HELD = 256
+DAYS_TO_CLOSED = 512
+
+
+def dash_class_sql(row: str = "") -> str:
+    """The dash_class of a row as SQL (SQLite and PostgreSQL alike); ``row`` prefixes the
+    columns ("NEW." in a trigger)."""
+    agreement = " ".join(f"WHEN '{a}' THEN {code}" for a, code in AGREEMENT_CODES.items())
+    return (f"((CASE WHEN {row}status = 'held' THEN {HELD} ELSE 0 END)"
+            f" + (CASE {row}agreement {agreement} ELSE 0 END)"
+            f" + (CASE WHEN {row}resolution_meeting_on IS NOT NULL THEN {RESOLUTION_MEETING}"
+            " ELSE 0 END)"
+            f" + (CASE WHEN {row}settlement THEN {SETTLEMENT} ELSE 0 END)"
+            f" + (CASE WHEN {row}escalated THEN {ESCALATED} ELSE 0 END)"
+            f" + (CASE WHEN {row}student_ref <> '' THEN {STUDENT} ELSE 0 END)"
+            f" + (CASE WHEN {row}days_to_held IS NOT NULL THEN {DAYS_TO_HELD} ELSE 0 END)"
+            f" + (CASE WHEN {row}days_to_closed IS NOT NULL THEN {DAYS_TO_CLOSED}"
+            " ELSE 0 END))")
+
+
+_RELATED = "(SELECT r.process FROM adr_cases AS r WHERE r.id = NEW.related_id)"
+_CLASS_NEW, _CLASS_ROW = dash_class_sql("NEW."), dash_class_sql()
+
+SQLITE = [
+    "CREATE TRIGGER adr_cases_related_insert AFTER INSERT ON adr_cases "  # noqa: S608 - fixed SQL
+    "WHEN NEW.related_id IS NOT NULL OR NEW.related_process IS NOT NULL BEGIN "
+    "UPDATE adr_cases SET related_process = " + _RELATED + " WHERE id = NEW.id; END",
+    "CREATE TRIGGER adr_cases_related_update AFTER UPDATE OF related_id, related_process "  # noqa: S608 - fixed SQL
+    "ON adr_cases WHEN NEW.related_process IS NOT " + _RELATED + " BEGIN "
+    "UPDATE adr_cases SET related_process = " + _RELATED + " WHERE id = NEW.id; END",
+    "CREATE TRIGGER adr_cases_related_follow AFTER UPDATE OF process ON adr_cases "
+    "WHEN OLD.process IS NOT NEW.process BEGIN "
+    "UPDATE adr_cases SET related_process = NEW.process WHERE related_id = NEW.id; END",
+    "CREATE TRIGGER adr_cases_related_delete BEFORE DELETE ON adr_cases BEGIN "
+    "UPDATE adr_cases SET related_id = NULL, related_process = NULL "
+    "WHERE related_id = OLD.id; END",
+    "CREATE TRIGGER adr_cases_class_insert AFTER INSERT ON adr_cases "  # noqa: S608 - fixed SQL
+    "WHEN NEW.dash_class IS NOT " + _CLASS_NEW + " BEGIN "
+    "UPDATE adr_cases SET dash_class = " + _CLASS_ROW + " WHERE id = NEW.id; END",
+    "CREATE TRIGGER adr_cases_class_update AFTER UPDATE ON adr_cases "  # noqa: S608 - fixed SQL
+    "WHEN NEW.dash_class IS NOT " + _CLASS_NEW + " BEGIN "
+    "UPDATE adr_cases SET dash_class = " + _CLASS_ROW + " WHERE id = NEW.id; END",
+]
+# On PostgreSQL a deleted related case's ON DELETE SET NULL is an UPDATE of related_id,
+# which the first trigger sees.
+POSTGRES = [
+    "CREATE OR REPLACE FUNCTION adr_cases_derived() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN NEW.related_process := " + _RELATED + "; NEW.dash_class := " + _CLASS_NEW
+    + "; RETURN NEW; END $$",
+    "CREATE TRIGGER adr_cases_derived BEFORE INSERT OR UPDATE ON adr_cases "
+    "FOR EACH ROW EXECUTE FUNCTION adr_cases_derived()",
+    "CREATE OR REPLACE FUNCTION adr_cases_related_follow() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN UPDATE adr_cases SET related_process = NEW.process "
+    "WHERE related_id = NEW.id; RETURN NULL; END $$",
+    "CREATE TRIGGER adr_cases_related_follow AFTER UPDATE OF process ON adr_cases "
+    "FOR EACH ROW WHEN (OLD.process IS DISTINCT FROM NEW.process) "
+    "EXECUTE FUNCTION adr_cases_related_follow()",
+]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS adr_cases_{name}" for name in (
+    "related_insert", "related_update", "related_follow", "related_delete", "class_insert",
+    "class_update")]
+POSTGRES_DROP = ["DROP TRIGGER IF EXISTS adr_cases_derived ON adr_cases",
+                 "DROP TRIGGER IF EXISTS adr_cases_related_follow ON adr_cases",
+                 "DROP FUNCTION IF EXISTS adr_cases_derived()",
+                 "DROP FUNCTION IF EXISTS adr_cases_related_follow()"]
+
+
+def statements(dialect: str) -> list[str]:
+    """The CREATE statements of the triggers for ``dialect``."""
+    return POSTGRES if dialect == "postgresql" else SQLITE
+
+
+def drop_statements(dialect: str) -> list[str]:
+    """The DROP statements of the triggers for ``dialect``."""
+    return POSTGRES_DROP if dialect == "postgresql" else SQLITE_DROP

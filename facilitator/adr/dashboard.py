@@ -27,7 +27,6 @@ PROCESS_ORDER = [p.value for p in Process]
 COUNT_KEYS = ("cases", "fiep_held", "fiep_full", "fiep_partial", "fiep_none", "med_held",
               "med_agreements", "resolution_meetings", "settlements",
               *[f"n_{p}" for p in PROCESS_ORDER], "fiep_with_student", "escalated")
-DPC = (Process.DUE_PROCESS.value, Process.EXPEDITED.value)
 #: How many of each process's cases have a day count (the sizes of the medians).
 DAYS_KEYS = tuple((p, col) for p in PROCESS_ORDER for col in ("days_to_held", "days_to_closed"))
 
@@ -75,13 +74,16 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
 def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: bool):
     """The figures' statement for one shape of scope (parameters org_id, years, schools).
 
-    An inner GROUP BY (year, school, process, status, dash_class) over
-    ix_adr_cases_school, in index order; the outer GROUP BY ``key`` sums it into the
+    An inner GROUP BY in index order: per school (school, process, status, dash_class)
+    over ix_adr_cases_school, or, per year for every school, (year, process, status,
+    dash_class) over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into the
     dashboard's counts (COUNT_KEYS) and the sizes of the medians (DAYS_KEYS). Built once
     per shape (building took a tenth of the dashboard's time); only the statement is
     kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
-    keys = [c.school_year, c.school, c.process, c.status, c.dash_class]
+    by_school = key == "school" or with_schools
+    keys = [*([c.school_year] if key == "school_year" else []),
+            *([c.school] if by_school else []), c.process, c.status, c.dash_class]
     inner = (select(*keys, func.count().label("n"))
              .where(c.organization_id == bindparam("org_id")).group_by(*keys))
     if with_years:
@@ -94,27 +96,28 @@ def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: 
 
 
 def _count_columns(g) -> list:
-    """COUNT_KEYS then DAYS_KEYS, in order, as sums over the grouped rows ``g``."""
-    fiep_held = and_(g.process == Process.FACILITATED_IEP.value, g.status == "held")
-    med_held = and_(g.process == Process.MEDIATION.value, g.status == "held")
-    dpc = g.process.in_(DPC)
+    """COUNT_KEYS then DAYS_KEYS, in order, as sums over the grouped rows ``g``. The class
+    sets a bit only where the dashboard reads it (derived.py), so a bit alone says, for
+    example, "a resolution meeting of a due process complaint"."""
+    fiep, med = g.process == Process.FACILITATED_IEP.value, g.process == Process.MEDIATION.value
+    held_with = derived.HELD | derived.AGREEMENT_MASK
 
     def has(bits, value=None):
-        masked = g.dash_class.op("&")(bits)
-        return masked == (bits if value is None else value)
+        return g.dash_class.op("&")(bits) == (bits if value is None else value)
+
+    def agreed(a):
+        return has(held_with, derived.HELD | derived.AGREEMENT_CODES[a])
 
     def total(*conds):
         return func.sum(case((and_(*conds), g.n), else_=0))
 
-    both = derived.RESOLUTION_MEETING | derived.SETTLEMENT
-    return [func.sum(g.n), total(fiep_held),
-            *[total(fiep_held, has(derived.AGREEMENT_MASK, derived.AGREEMENT_CODES[a]))
-              for a in ("full", "partial", "none")],
-            total(med_held),
-            total(med_held, has(derived.AGREEMENT_MASK, derived.AGREEMENT_CODES["yes"])),
-            total(dpc, has(derived.RESOLUTION_MEETING)), total(dpc, has(both)),
+    return [func.sum(g.n), total(fiep, has(derived.HELD)),
+            *[total(fiep, agreed(a)) for a in ("full", "partial", "none")],
+            total(med, has(derived.HELD)), total(med, agreed("yes")),
+            total(has(derived.RESOLUTION_MEETING)),
+            total(has(derived.RESOLUTION_MEETING | derived.SETTLEMENT)),
             *[total(g.process == p) for p in PROCESS_ORDER],
-            total(fiep_held, has(derived.STUDENT)), total(fiep_held, has(derived.ESCALATED)),
+            total(has(derived.STUDENT)), total(has(derived.ESCALATED)),
             *[total(g.process == p, has(bit)) for p in PROCESS_ORDER
               for bit in (derived.DAYS_TO_HELD, derived.DAYS_TO_CLOSED)]]
 

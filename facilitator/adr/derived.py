@@ -5,8 +5,8 @@ covering index instead of working them out row by row.
   mediations related to a due process complaint). Set whenever related_id changes, and
   followed when the related case's process changes or the related case is deleted.
 - ``dash_class``: what the dashboard counts of a case, from the row's own columns, as
-  bits (below); a GROUP BY over (school, process, status, dash_class) gives every
-  dashboard figure and the sizes of the medians.
+  bits (below); a GROUP BY over (school, process, status, dash_class), or (process,
+  status, dash_class) per year, gives every dashboard figure and the sizes of the medians.
 
 Triggers keep both in the same statement as the change, whoever writes (the ORM, a CSV
 import, raw SQL), so they are never behind the columns they come from. They are created
@@ -29,15 +29,20 @@ DAYS_TO_CLOSED = 512
 
 def dash_class_sql(row: str = "") -> str:
     """The dash_class of a row as SQL (SQLite and PostgreSQL alike); ``row`` prefixes the
-    columns ("NEW." in a trigger)."""
+    columns ("NEW." in a trigger). Each bit is set only where the dashboard reads it
+    (the agreement of a held case, the resolution meeting of a due process complaint,
+    escalation of a held facilitated IEP), so the cases fall in few classes."""
+    held = f"{row}status = 'held'"
+    dpc = f"{row}process IN ('due_process', 'expedited_due_process')"
+    fiep_held = f"{row}process = 'facilitated_iep' AND {held}"
     agreement = " ".join(f"WHEN '{a}' THEN {code}" for a, code in AGREEMENT_CODES.items())
-    return (f"((CASE WHEN {row}status = 'held' THEN {HELD} ELSE 0 END)"
-            f" + (CASE {row}agreement {agreement} ELSE 0 END)"
-            f" + (CASE WHEN {row}resolution_meeting_on IS NOT NULL THEN {RESOLUTION_MEETING}"
+    return (f"((CASE WHEN {held} THEN {HELD} + (CASE {row}agreement {agreement} ELSE 0 END)"
             " ELSE 0 END)"
-            f" + (CASE WHEN {row}settlement THEN {SETTLEMENT} ELSE 0 END)"
-            f" + (CASE WHEN {row}escalated THEN {ESCALATED} ELSE 0 END)"
-            f" + (CASE WHEN {row}student_ref <> '' THEN {STUDENT} ELSE 0 END)"
+            f" + (CASE WHEN {dpc} AND {row}resolution_meeting_on IS NOT NULL THEN"
+            f" {RESOLUTION_MEETING} + (CASE WHEN {row}settlement THEN {SETTLEMENT} ELSE 0 END)"
+            " ELSE 0 END)"
+            f" + (CASE WHEN {fiep_held} AND {row}escalated THEN {ESCALATED} ELSE 0 END)"
+            f" + (CASE WHEN {fiep_held} AND {row}student_ref <> '' THEN {STUDENT} ELSE 0 END)"
             f" + (CASE WHEN {row}days_to_held IS NOT NULL THEN {DAYS_TO_HELD} ELSE 0 END)"
             f" + (CASE WHEN {row}days_to_closed IS NOT NULL THEN {DAYS_TO_CLOSED}"
             " ELSE 0 END))")
@@ -98,3 +103,18 @@ def statements(dialect: str) -> list[str]:
 def drop_statements(dialect: str) -> list[str]:
     """The DROP statements of the triggers for ``dialect``."""
     return POSTGRES_DROP if dialect == "postgresql" else SQLITE_DROP
+
+
+def dash_class_of(row) -> int:
+    """dash_class_sql in Python, for writers that insert many rows at once (a CSV import):
+    a row that already holds its class costs the SQLite trigger no second write. The
+    trigger still decides: a value that differs is put right."""
+    held = row["status"] == "held"
+    bits = HELD + AGREEMENT_CODES.get(row["agreement"] or "", 0) if held else 0
+    if (row["process"] in ("due_process", "expedited_due_process")
+            and row["resolution_meeting_on"] is not None):
+        bits += RESOLUTION_MEETING + (SETTLEMENT if row["settlement"] else 0)
+    if row["process"] == "facilitated_iep" and held:
+        bits += (ESCALATED if row["escalated"] else 0) + (STUDENT if row["student_ref"] else 0)
+    bits += DAYS_TO_HELD if row["days_to_held"] is not None else 0
+    return bits + (DAYS_TO_CLOSED if row["days_to_closed"] is not None else 0)

@@ -37,8 +37,8 @@ def upgrade():
     for statement in derived.statements(op.get_bind().dialect.name):
         op.execute(statement)
     op.drop_index('ix_adr_cases_report', table_name='adr_cases')
-    op.create_index('ix_adr_cases_report', 'adr_cases', REPORT + ['related_process'],
-                    unique=False)
+    op.create_index('ix_adr_cases_report', 'adr_cases',
+                    REPORT[:4] + ['dash_class'] + REPORT[4:] + ['related_process'], unique=False)
     op.drop_index('ix_adr_cases_school', table_name='adr_cases')
     op.create_index('ix_adr_cases_school', 'adr_cases', SCHOOL + ['dash_class'], unique=False)
 

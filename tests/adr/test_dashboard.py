@@ -232,8 +232,8 @@ def test_the_database_keeps_dash_class_through_every_write(app, make_org):
 
     org = make_org()
     seed(org)
-    off = text("SELECT count(*) FROM adr_cases WHERE dash_class IS DISTINCT FROM "
-               + derived.dash_class_sql())  # noqa: S608 - fixed SQL
+    off = text("SELECT count(*) FROM adr_cases WHERE dash_class IS DISTINCT FROM "  # noqa: S608
+               + derived.dash_class_sql())
     assert db.session.execute(off).scalar() == 0
     before = dashboard.year_dashboard(org.id, 2023)["total"]
     db.session.execute(text("UPDATE adr_cases SET student_ref = '', dash_class = 0 "

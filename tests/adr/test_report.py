@@ -312,3 +312,22 @@ def test_related_process_follows_edits_deletes_and_raw_writes(app, make_org):
         "SELECT count(*) FROM adr_cases AS c LEFT JOIN adr_cases AS r ON r.id = c.related_id "
         "WHERE c.related_process IS DISTINCT FROM r.process")).scalar()
     assert mismatched == 0 and db.session.get(AdrCase, d1.id).process == "state_complaint"
+
+
+def test_dash_class_in_python_is_the_databases(app, make_org):
+    """The CSV import writes the class itself (derived.dash_class_of); it is the one the
+    database's expression gives for every row."""
+    from sqlalchemy import text
+
+    from facilitator.adr import derived
+
+    org = make_org()
+    _load(org, _random_rows(random.Random(911), 300))
+    expression = derived.dash_class_sql()
+    rows = db.session.execute(text(
+        "SELECT process, status, agreement, resolution_meeting_on, settlement, escalated, "  # noqa: S608
+        f"student_ref, days_to_held, days_to_closed, dash_class, {expression} AS computed "
+        "FROM adr_cases")).mappings().all()
+    assert len(rows) == 300
+    assert [derived.dash_class_of(r) for r in rows] == [r["dash_class"] for r in rows] \
+        == [r["computed"] for r in rows]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -186,36 +186,39 @@ def _counts_statement(n_years: int):
 
 
 @lru_cache(maxsize=64)
-def _nth_statement(shape: tuple):
-    """The value at offset parameter o<j> of each (year index, process, column) in shape."""
-    return select(*[_days_scope(*k).limit(1).offset(bindparam(f"o{j}")).scalar_subquery()
-                    for j, k in enumerate(shape)])
+def _middle_statement(shape: tuple):
+    """(j, value) rows: the ``take`` values from offset parameter o<j> of each
+    ((year index, process, column), take) in shape (the middle one or two)."""
+    arms = []
+    for j, ((i, p, col), take) in enumerate(shape):
+        middle = _days_scope(i, p, col).limit(take).offset(bindparam(f"o{j}")).subquery()
+        arms.append(select(literal(j, Integer).label("j"), middle.c[col].label("days")))
+    return union_all(*arms)
 
 
 def _ranked_medians(org_id: int, years: list, counts: list | None = None) -> dict:
     """(year, process, column) -> (median, how many) for every school: two statements,
-    the counts (unless given, in DAYS_KEYS order per year) and then the middle values,
-    each a scalar subquery per (year, process, column) over the range of
-    ix_adr_cases_days_held/_closed (index order, no sort)."""
+    the counts (unless given, in DAYS_KEYS order per year) and then the middle values
+    (one or two rows per (year, process, column), by OFFSET along the range of
+    ix_adr_cases_days_held/_closed, in index order, no sort)."""
     conn = db.session.connection()
     params = {"org_id": org_id} | {f"y{i}": y for i, y in enumerate(years)}
     combos = [(i, p, col) for i in range(len(years)) for p in PROCESS_ORDER for col in COLUMNS]
     if counts is None:
         counts = [int(n or 0) for n in conn.execute(_counts_statement(len(years)),
                                                     params).one()]
-    ranks = [(k, rank) for k, n in zip(combos, counts, strict=True) if n
-             for rank in sorted({(n + 1) // 2, (n + 2) // 2})]
+    wanted = [(k, (n + 1) // 2, 2 - n % 2) for k, n in zip(combos, counts, strict=True) if n]
     values: dict = defaultdict(list)
-    if ranks:
-        row = conn.execute(_nth_statement(tuple(k for k, _ in ranks)),
-                           params | {f"o{j}": rank - 1 for j, (_, rank) in enumerate(ranks)})
-        for (k, _), value in zip(ranks, row.one(), strict=True):
-            values[k].append(value)
+    if wanted:
+        rows = conn.execute(_middle_statement(tuple((k, take) for k, _, take in wanted)),
+                            params | {f"o{j}": lo - 1 for j, (_, lo, _) in enumerate(wanted)})
+        for j, value in rows:
+            values[wanted[j][0]].append(value)
     out = {}
     for (i, p, col), n in zip(combos, counts, strict=True):
         found = values.get((i, p, col))
-        out[(years[i], p, col)] = (round((found[0] + found[-1]) / 2, 1) if found else None, n)
-    return out
+        out[(years[i], p, col)] = ((min(found) + max(found)) / 2 if found else None, n)
+    return {k: (None if m is None else round(m, 1), n) for k, (m, n) in out.items()}
 
 
 def scope_medians(org_id: int, years, schools=None, exclude: bool = False,

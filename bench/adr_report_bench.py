@@ -39,7 +39,7 @@ def capture(engine, fn):
         fn()
     finally:
         event.remove(engine, "before_cursor_execute", listen)
-    return [(s, p) for s, p in sent if s.lstrip().upper().startswith("SELECT")]
+    return [(s, p) for s, p in sent if s.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
 def main(year_label: str) -> None:

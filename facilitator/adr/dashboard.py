@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, bindparam, case, func, literal, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -71,15 +71,17 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
 
 
 @lru_cache(maxsize=32)
-def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: bool):
+def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: bool,
+                       with_classes: bool = False):
     """The figures' statement for one shape of scope (parameters org_id, years, schools).
 
     An inner GROUP BY in index order: per school (school, process, status, dash_class)
     over ix_adr_cases_school, or, per year for every school, (year, process, status,
     dash_class) over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into the
-    dashboard's counts (COUNT_KEYS) and the sizes of the medians (DAYS_KEYS). Built once
-    per shape (building took a tenth of the dashboard's time); only the statement is
-    kept, every call reads the database."""
+    dashboard's counts (COUNT_KEYS). ``with_classes`` adds (after a first column 0) rows
+    (1, process, dash_class, cases) over the same inner rows, for the sizes of the medians.
+    Built once per shape (building took a tenth of the dashboard's time); only the
+    statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
     by_school = key == "school" or with_schools
     keys = [*([c.school_year] if key == "school_year" else []),
@@ -91,12 +93,19 @@ def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: 
     if with_schools:
         schools = bindparam("schools", expanding=True)
         inner = inner.where(c.school.not_in(schools) if exclude else c.school.in_(schools))
-    g = inner.subquery("g").c
-    return select(g[key], *_count_columns(g)).group_by(g[key])
+    if not with_classes:
+        g = inner.subquery("g").c
+        return select(g[key], *_count_columns(g)).group_by(g[key])
+    g = inner.cte("g").c
+    counts = _count_columns(g)
+    return union_all(
+        select(literal(0, Integer), g[key], *counts).group_by(g[key]),
+        select(literal(1, Integer), g.process, g.dash_class, func.sum(g.n),
+               *[null()] * (len(counts) - 2)).group_by(g.process, g.dash_class))
 
 
 def _count_columns(g) -> list:
-    """COUNT_KEYS then DAYS_KEYS, in order, as sums over the grouped rows ``g``. The class
+    """COUNT_KEYS, in order, as sums over the grouped rows ``g``. The class
     sets a bit only where the dashboard reads it (derived.py), so a bit alone says, for
     example, "a resolution meeting of a due process complaint"."""
     fiep, med = g.process == Process.FACILITATED_IEP.value, g.process == Process.MEDIATION.value
@@ -117,14 +126,12 @@ def _count_columns(g) -> list:
             total(has(derived.RESOLUTION_MEETING)),
             total(has(derived.RESOLUTION_MEETING | derived.SETTLEMENT)),
             *[total(g.process == p) for p in PROCESS_ORDER],
-            total(has(derived.STUDENT)), total(has(derived.ESCALATED)),
-            *[total(g.process == p, has(bit)) for p in PROCESS_ORDER
-              for bit in (derived.DAYS_TO_HELD, derived.DAYS_TO_CLOSED)]]
+            total(has(derived.STUDENT)), total(has(derived.ESCALATED))]
 
 
 def _figure_rows(org_id: int, key: str, years=None, schools=None,
                  exclude: bool = False) -> list:
-    """(key, *COUNT_KEYS, *DAYS_KEYS) rows: one statement."""
+    """(key, *COUNT_KEYS) rows: one statement."""
     stmt = _figures_statement(key, years is not None, schools is not None, exclude)
     params = {"org_id": org_id}
     if years is not None:
@@ -251,16 +258,23 @@ def medians(org_id: int, year: int, school: str | None = None,
 
 def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     """Totals and per-school rows for one school year; medians for all or one school."""
-    rows = _figure_rows(org_id, "school", [year])
-    schools = [_rates(dict(zip(COUNT_KEYS, row[1:1 + len(COUNT_KEYS)], strict=True)))
-               | {"school": row[0]} for row in sorted(rows, key=lambda r: r[0])]
+    rows = db.session.connection().execute(_figures_statement("school", True, False, False,
+                                                              True),
+                                           {"org_id": org_id, "years": [year]}).all()
+    schools = [_rates(dict(zip(COUNT_KEYS, map(int, row[2:]), strict=True)))
+               | {"school": row[1]} for row in sorted(r for r in rows if r[0] == 0)]
     total = _summed(schools)
-    # The sizes of the medians come with the figures: the medians only look up the middle.
-    days = [sum(row[1 + len(COUNT_KEYS) + i] for row in rows) for i in range(len(DAYS_KEYS))]
+    # The sizes of the medians come with the figures (the cases of each class): the
+    # medians only look up the middle values.
+    days = dict.fromkeys(DAYS_KEYS, 0)
+    for _, process, cls, n, *_ in (r for r in rows if r[0] == 1):
+        for bit, column in ((derived.DAYS_TO_HELD, "days_to_held"),
+                            (derived.DAYS_TO_CLOSED, "days_to_closed")):
+            days[(process, column)] += int(n) if cls & bit else 0
     if school is not None and school not in {s["school"] for s in schools}:
         school = None
     return {"year": year, "year_label": school_year_label(year), "total": total,
-            "schools": schools, "medians": medians(org_id, year, counts=days),
+            "schools": schools, "medians": medians(org_id, year, counts=list(days.values())),
             "school": school,
             "school_row": next((s for s in schools if s["school"] == school), None),
             "school_medians": medians(org_id, year, school) if school is not None else None}

@@ -78,8 +78,8 @@ def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: 
     An inner GROUP BY in index order: per school (school, process, status, dash_class)
     over ix_adr_cases_school, or, per year for every school, (year, process, status,
     dash_class) over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into the
-    dashboard's counts (COUNT_KEYS). ``with_classes`` adds (after a first column 0) rows
-    (1, process, dash_class, cases) over the same inner rows, for the sizes of the medians.
+    dashboard's counts (COUNT_KEYS). ``with_classes`` adds (after a first column 0) a row
+    (1, None, *DAYS_KEYS counts) from the same inner rows: the sizes of the medians.
     Built once per shape (building took a tenth of the dashboard's time); only the
     statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
@@ -98,10 +98,12 @@ def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: 
         return select(g[key], *_count_columns(g)).group_by(g[key])
     g = inner.cte("g").c
     counts = _count_columns(g)
+    days = [func.sum(case((and_(g.process == p, g.dash_class.op("&")(bit) == bit), g.n),
+                          else_=0))
+            for p in PROCESS_ORDER for bit in (derived.DAYS_TO_HELD, derived.DAYS_TO_CLOSED)]
     return union_all(
         select(literal(0, Integer), g[key], *counts).group_by(g[key]),
-        select(literal(1, Integer), g.process, g.dash_class, func.sum(g.n),
-               *[null()] * (len(counts) - 2)).group_by(g.process, g.dash_class))
+        select(literal(1, Integer), null(), *days, *[null()] * (len(counts) - len(days))))
 
 
 def _count_columns(g) -> list:
@@ -266,15 +268,11 @@ def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     total = _summed(schools)
     # The sizes of the medians come with the figures (the cases of each class): the
     # medians only look up the middle values.
-    days = dict.fromkeys(DAYS_KEYS, 0)
-    for _, process, cls, n, *_ in (r for r in rows if r[0] == 1):
-        for bit, column in ((derived.DAYS_TO_HELD, "days_to_held"),
-                            (derived.DAYS_TO_CLOSED, "days_to_closed")):
-            days[(process, column)] += int(n) if cls & bit else 0
+    days = next([int(n or 0) for n in r[2:2 + len(DAYS_KEYS)]] for r in rows if r[0] == 1)
     if school is not None and school not in {s["school"] for s in schools}:
         school = None
     return {"year": year, "year_label": school_year_label(year), "total": total,
-            "schools": schools, "medians": medians(org_id, year, counts=list(days.values())),
+            "schools": schools, "medians": medians(org_id, year, counts=days),
             "school": school,
             "school_row": next((s for s in schools if s["school"] == school), None),
             "school_medians": medians(org_id, year, school) if school is not None else None}

@@ -256,6 +256,8 @@ def _record(org_id: int, v: dict, now: datetime) -> dict:
         "created_at": now,
     }
     record["dash_class"] = derived.dash_class_of(record)
+    for i in range(3):
+        record[f"dash_pack{i + 1}"] = derived.pack_of(i, record["dash_class"], record["process"])
     return record
 
 

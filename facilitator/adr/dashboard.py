@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, bindparam, case, func, literal, null, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -71,15 +71,13 @@ def _where_scope(stmt, c, years, schools, exclude: bool):
 
 
 @lru_cache(maxsize=32)
-def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: bool,
-                       with_classes: bool = False):
+def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: bool):
     """The figures' statement for one shape of scope (parameters org_id, years, schools).
 
     An inner GROUP BY in index order: per school (school, process, status, dash_class)
     over ix_adr_cases_school, or, per year for every school, (year, process, status,
     dash_class) over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into the
-    dashboard's counts (COUNT_KEYS). ``with_classes`` adds (after a first column 0) a row
-    (1, None, *DAYS_KEYS counts) from the same inner rows: the sizes of the medians.
+    dashboard's counts (COUNT_KEYS).
     Built once per shape (building took a tenth of the dashboard's time); only the
     statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
@@ -93,17 +91,8 @@ def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: 
     if with_schools:
         schools = bindparam("schools", expanding=True)
         inner = inner.where(c.school.not_in(schools) if exclude else c.school.in_(schools))
-    if not with_classes:
-        g = inner.subquery("g").c
-        return select(g[key], *_count_columns(g)).group_by(g[key])
-    g = inner.cte("g").c
-    counts = _count_columns(g)
-    days = [func.sum(case((and_(g.process == p, g.dash_class.op("&")(bit) == bit), g.n),
-                          else_=0))
-            for p in PROCESS_ORDER for bit in (derived.DAYS_TO_HELD, derived.DAYS_TO_CLOSED)]
-    return union_all(
-        select(literal(0, Integer), g[key], *counts).group_by(g[key]),
-        select(literal(1, Integer), null(), *days, *[null()] * (len(counts) - len(days))))
+    g = inner.subquery("g").c
+    return select(g[key], *_count_columns(g)).group_by(g[key])
 
 
 def _count_columns(g) -> list:
@@ -258,18 +247,60 @@ def medians(org_id: int, year: int, school: str | None = None,
             for p in PROCESS_ORDER]
 
 
+#: Where each process's dash_pack1 and dash_pack2 counts go (derived.PACKS, same order).
+PACK_KEYS = {
+    Process.FACILITATED_IEP.value: (("fiep_held", "fiep_full", "fiep_partial"),
+                                    ("fiep_none", "fiep_with_student", "escalated")),
+    Process.MEDIATION.value: (("med_held", "med_agreements"), ()),
+    Process.DUE_PROCESS.value: (("resolution_meetings", "settlements"), ()),
+    Process.EXPEDITED.value: (("resolution_meetings", "settlements"), ()),
+}
+
+
+@lru_cache(maxsize=1)
+def _packed_statement():
+    c = aliased(AdrCase, name="c")
+    return (select(c.school, c.process, func.count(), func.sum(c.dash_pack1),
+                   func.sum(c.dash_pack2), func.sum(c.dash_pack3))
+            .where(c.organization_id == bindparam("org_id"), c.school_year == bindparam("year"))
+            .group_by(c.school, c.process))
+
+
+def _school_counts(org_id: int, year: int) -> tuple[dict, list] | None:
+    """school -> COUNT_KEYS counts, and the sizes of the medians (DAYS_KEYS order): one
+    GROUP BY (school, process) over ix_adr_cases_school in index order, summing the packed
+    counts. None when a group is too large for its packed fields (SHIFT cases or more)."""
+    rows = db.session.connection().execute(_packed_statement(),
+                                           {"org_id": org_id, "year": year}).all()
+    if any(n >= derived.SHIFT for _, _, n, *_ in rows):
+        return None
+    per: dict = {}
+    days = dict.fromkeys(DAYS_KEYS, 0)
+    for school, process, n, pack1, pack2, pack3 in rows:
+        counts = per.get(school)
+        if counts is None:
+            counts = per[school] = dict.fromkeys(COUNT_KEYS, 0)
+        counts["cases"] += n
+        counts["n_" + process] += n
+        for keys, packed in zip(PACK_KEYS.get(process, ((), ())), (pack1, pack2), strict=True):
+            for key, value in zip(keys, derived.unpack(packed), strict=False):
+                counts[key] += value
+        held, closed, _ = derived.unpack(pack3)
+        days[(process, "days_to_held")] += held
+        days[(process, "days_to_closed")] += closed
+    return per, list(days.values())
+
+
 def year_dashboard(org_id: int, year: int, school: str | None = None) -> dict:
     """Totals and per-school rows for one school year; medians for all or one school."""
-    rows = db.session.connection().execute(_figures_statement("school", True, False, False,
-                                                              True),
-                                           {"org_id": org_id, "years": [year]}).all()
-    schools = [_rates(dict(zip(COUNT_KEYS, map(int, row[2:]), strict=True)))
-               | {"school": row[1]} for row in sorted(r for r in rows if r[0] == 0)]
+    packed = _school_counts(org_id, year)
+    if packed is None:  # the general path (figures): same numbers, more work
+        per_school, days = figures(org_id, "school", [year]), None
+    else:
+        per_school, days = {k: _rates(v) for k, v in packed[0].items()}, packed[1]
+    schools = [per_school[name] | {"school": name} for name in sorted(per_school)]
     total = _summed(schools)
-    # The sizes of the medians come with the figures (the cases of each class): the
-    # medians only look up the middle values.
-    days = next([int(n or 0) for n in r[2:2 + len(DAYS_KEYS)]] for r in rows if r[0] == 1)
-    if school is not None and school not in {s["school"] for s in schools}:
+    if school is not None and school not in per_school:
         school = None
     return {"year": year, "year_label": school_year_label(year), "total": total,
             "schools": schools, "medians": medians(org_id, year, counts=days),

@@ -48,8 +48,55 @@ def dash_class_sql(row: str = "") -> str:
             " ELSE 0 END))")
 
 
+#: dash_pack1..3: the dashboard's counts of a case as 0/1 fields, three per column, 21 bits
+#: apart, so SUM(dash_pack) over a school's cases of one process adds three counts at once
+#: (a group of fewer than SHIFT cases cannot carry into the next field). Per process:
+#: (mask, value) of dash_class for each field; a process not named has no field there.
+SHIFT = 2 ** 21
+_HELD_WITH = HELD | AGREEMENT_MASK
+_RM_SETTLED = RESOLUTION_MEETING | SETTLEMENT
+PACKS = (
+    {"facilitated_iep": ((HELD, HELD), (_HELD_WITH, HELD | 2), (_HELD_WITH, HELD | 4)),
+     "mediation": ((HELD, HELD), (_HELD_WITH, HELD | 8)),
+     "due_process": ((RESOLUTION_MEETING, RESOLUTION_MEETING), (_RM_SETTLED, _RM_SETTLED)),
+     "expedited_due_process": ((RESOLUTION_MEETING, RESOLUTION_MEETING),
+                               (_RM_SETTLED, _RM_SETTLED))},
+    {"facilitated_iep": ((_HELD_WITH, HELD | 6), (STUDENT, STUDENT), (ESCALATED, ESCALATED))},
+    {p: ((DAYS_TO_HELD, DAYS_TO_HELD), (DAYS_TO_CLOSED, DAYS_TO_CLOSED)) for p in (
+        "facilitated_iep", "mediation", "due_process", "expedited_due_process",
+        "state_complaint")},
+)
+
+
+def pack_sql(i: int, cls: str, process: str) -> str:
+    """dash_pack<i+1> as SQL from a class and a process (SQL expressions)."""
+    whens = []
+    for name, fields in PACKS[i].items():
+        terms = " + ".join(f"(CASE WHEN ({cls} & {mask}) = {value} THEN {SHIFT ** j} ELSE 0 END)"
+                           for j, (mask, value) in enumerate(fields))
+        whens.append(f"WHEN '{name}' THEN {terms}")
+    return f"(CASE {process} {' '.join(whens)} ELSE 0 END)"
+
+
+def pack_of(i: int, cls: int, process: str) -> int:
+    """pack_sql in Python."""
+    return sum(SHIFT ** j for j, (mask, value) in enumerate(PACKS[i].get(process, ()))
+               if cls & mask == value)
+
+
+def unpack(total: int) -> tuple[int, int, int]:
+    """A summed dash_pack -> its three counts."""
+    total = int(total or 0)
+    return total % SHIFT, (total // SHIFT) % SHIFT, total // (SHIFT * SHIFT)
+
+
 _RELATED = "(SELECT r.process FROM adr_cases AS r WHERE r.id = NEW.related_id)"
 _CLASS_NEW, _CLASS_ROW = dash_class_sql("NEW."), dash_class_sql()
+_STALE = " OR ".join([f"NEW.dash_class IS NOT {_CLASS_NEW}"] + [
+    f"NEW.dash_pack{i + 1} IS NOT {pack_sql(i, 'NEW.dash_class', 'NEW.process')}"
+    for i in range(3)])
+_PACKS_ROW = ", ".join(f"dash_pack{i + 1} = {pack_sql(i, 'dash_class', 'process')}"
+                       for i in range(3))
 
 SQLITE = [
     "CREATE TRIGGER adr_cases_related_insert AFTER INSERT ON adr_cases "  # noqa: S608 - fixed SQL
@@ -64,19 +111,18 @@ SQLITE = [
     "CREATE TRIGGER adr_cases_related_delete BEFORE DELETE ON adr_cases BEGIN "
     "UPDATE adr_cases SET related_id = NULL, related_process = NULL "
     "WHERE related_id = OLD.id; END",
-    "CREATE TRIGGER adr_cases_class_insert AFTER INSERT ON adr_cases "  # noqa: S608 - fixed SQL
-    "WHEN NEW.dash_class IS NOT " + _CLASS_NEW + " BEGIN "
-    "UPDATE adr_cases SET dash_class = " + _CLASS_ROW + " WHERE id = NEW.id; END",
-    "CREATE TRIGGER adr_cases_class_update AFTER UPDATE ON adr_cases "  # noqa: S608 - fixed SQL
-    "WHEN NEW.dash_class IS NOT " + _CLASS_NEW + " BEGIN "
-    "UPDATE adr_cases SET dash_class = " + _CLASS_ROW + " WHERE id = NEW.id; END",
+    *[f"CREATE TRIGGER adr_cases_class_{when.lower()} AFTER {when} ON adr_cases "  # noqa: S608
+      f"WHEN {_STALE} BEGIN UPDATE adr_cases SET dash_class = {_CLASS_ROW} WHERE id = NEW.id; "
+      f"UPDATE adr_cases SET {_PACKS_ROW} WHERE id = NEW.id; END"
+      for when in ("INSERT", "UPDATE")],
 ]
 # On PostgreSQL a deleted related case's ON DELETE SET NULL is an UPDATE of related_id,
 # which the first trigger sees.
 POSTGRES = [
     "CREATE OR REPLACE FUNCTION adr_cases_derived() RETURNS trigger LANGUAGE plpgsql AS "
     "$$ BEGIN NEW.related_process := " + _RELATED + "; NEW.dash_class := " + _CLASS_NEW
-    + "; RETURN NEW; END $$",
+    + "; " + " ".join(f"NEW.dash_pack{i + 1} := {pack_sql(i, 'NEW.dash_class', 'NEW.process')};"
+                      for i in range(3)) + " RETURN NEW; END $$",
     "CREATE TRIGGER adr_cases_derived BEFORE INSERT OR UPDATE ON adr_cases "
     "FOR EACH ROW EXECUTE FUNCTION adr_cases_derived()",
     "CREATE OR REPLACE FUNCTION adr_cases_related_follow() RETURNS trigger "

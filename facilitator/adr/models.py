@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     DDL,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -111,7 +112,7 @@ class AdrCase(db.Model):
               "pending_hearing", "placement_changed", "resolution_meeting_on",
               "related_process"),
         Index("ix_adr_cases_school", "organization_id", "school_year", "school", "process",
-              "status", "dash_class"),
+              "status", "dash_class", "dash_pack1", "dash_pack2", "dash_pack3"),
         Index("ix_adr_cases_days_held", "organization_id", "school_year", "process",
               "days_to_held", "school"),
         Index("ix_adr_cases_days_closed", "organization_id", "school_year", "process",
@@ -182,6 +183,11 @@ class AdrCase(db.Model):
     #: What the dashboard counts of this case, as bits (derived.py), kept by the database
     #: from this row's own columns in the same statement as any change of them.
     dash_class: Mapped[int | None] = mapped_column(Integer)
+    #: The same as counts packed three to a column (derived.PACKS), kept with dash_class:
+    #: a school's figures are SUMs of these over its cases of each process.
+    dash_pack1: Mapped[int | None] = mapped_column(BigInteger)
+    dash_pack2: Mapped[int | None] = mapped_column(BigInteger)
+    dash_pack3: Mapped[int | None] = mapped_column(BigInteger)
     #: Days from received_on to held_on, kept so medians are one indexed query.
     days_to_held: Mapped[int | None] = mapped_column(Integer)
     #: Days from received_on to closed_on.

@@ -276,16 +276,21 @@ def _school_counts(org_id: int, year: int) -> tuple[dict, list] | None:
         return None
     per: dict = {}
     days = dict.fromkeys(DAYS_KEYS, 0)
+    unpack, no_keys = derived.unpack, ((), ())
     for school, process, n, pack1, pack2, pack3 in rows:
         counts = per.get(school)
         if counts is None:
             counts = per[school] = dict.fromkeys(COUNT_KEYS, 0)
         counts["cases"] += n
         counts["n_" + process] += n
-        for keys, packed in zip(PACK_KEYS.get(process, ((), ())), (pack1, pack2), strict=True):
-            for key, value in zip(keys, derived.unpack(packed), strict=False):
+        keys1, keys2 = PACK_KEYS.get(process, no_keys)
+        if keys1:
+            for key, value in zip(keys1, unpack(pack1), strict=False):
                 counts[key] += value
-        held, closed, _ = derived.unpack(pack3)
+        if keys2:
+            for key, value in zip(keys2, unpack(pack2), strict=False):
+                counts[key] += value
+        held, closed, _ = unpack(pack3)
         days[(process, "days_to_held")] += held
         days[(process, "days_to_closed")] += closed
     return per, list(days.values())

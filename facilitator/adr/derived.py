@@ -86,8 +86,8 @@ def pack_of(i: int, cls: int, process: str) -> int:
 
 def unpack(total: int) -> tuple[int, int, int]:
     """A summed dash_pack -> its three counts."""
-    total = int(total or 0)
-    return total % SHIFT, (total // SHIFT) % SHIFT, total // (SHIFT * SHIFT)
+    high, low = divmod(int(total or 0), SHIFT)
+    return (low, *divmod(high, SHIFT)[::-1])
 
 
 _RELATED = "(SELECT r.process FROM adr_cases AS r WHERE r.id = NEW.related_id)"

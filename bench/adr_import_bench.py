@@ -21,7 +21,7 @@ from pathlib import Path
 
 from adr_common import make_app
 
-DB = Path("/tmp/adr-import-bench.db")  # noqa: S108 - throwaway benchmark file
+DB = Path(os.environ.get("ADR_IMPORT_BENCH_DB", "/tmp/adr-import-bench.db"))  # noqa: S108 - throwaway benchmark file
 
 
 def main(n: int) -> None:

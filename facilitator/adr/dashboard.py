@@ -76,14 +76,15 @@ def _figures_statement(key: str, with_years: bool, with_schools: bool, exclude: 
 
     An inner GROUP BY in index order: per school (school, process, status, dash_class)
     over ix_adr_cases_school, or, per year for every school, (year, process, status,
-    dash_class) over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into the
+    agreement, dash_class) over ix_adr_cases_report; the outer GROUP BY ``key`` sums it into the
     dashboard's counts (COUNT_KEYS).
     Built once per shape (building took a tenth of the dashboard's time); only the
     statement is kept, every call reads the database."""
     c = aliased(AdrCase, name="c")
     by_school = key == "school" or with_schools
     keys = [*([c.school_year] if key == "school_year" else []),
-            *([c.school] if by_school else []), c.process, c.status, c.dash_class]
+            *([c.school] if by_school else []), c.process, c.status,
+            *([] if by_school else [c.agreement]), c.dash_class]
     inner = (select(*keys, func.count().label("n"))
              .where(c.organization_id == bindparam("org_id")).group_by(*keys))
     if with_years:

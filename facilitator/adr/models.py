@@ -108,7 +108,7 @@ class AdrCase(db.Model):
         # related_process spares the 618 table a look-up of each held mediation's
         # related case; dash_class holds in one integer what the dashboard counts.
         Index("ix_adr_cases_report", "organization_id", "school_year", "process", "status",
-              "dash_class", "agreement", "settlement", "timeline", "findings",
+              "agreement", "dash_class", "settlement", "timeline", "findings",
               "pending_hearing", "placement_changed", "resolution_meeting_on",
               "related_process"),
         Index("ix_adr_cases_school", "organization_id", "school_year", "school", "process",

@@ -93,7 +93,7 @@ COUNTED = tuple(sorted((*DPC, Process.MEDIATION.value, Process.STATE_COMPLAINT.v
 
 #: The columns the 618 counts depend on, in the order of the covering index
 #: ix_adr_cases_report, so the database groups while it scans (no sort).
-GROUP_COLUMNS = ("process", "status", "dash_class", "agreement", "settlement", "timeline",
+GROUP_COLUMNS = ("process", "status", "agreement", "dash_class", "settlement", "timeline",
                  "findings", "pending_hearing", "placement_changed")
 
 

@@ -42,7 +42,7 @@ def upgrade():
         op.execute(statement)
     op.drop_index('ix_adr_cases_report', table_name='adr_cases')
     op.create_index('ix_adr_cases_report', 'adr_cases',
-                    REPORT[:4] + ['dash_class'] + REPORT[4:] + ['related_process'], unique=False)
+                    REPORT[:5] + ['dash_class'] + REPORT[5:] + ['related_process'], unique=False)
     op.drop_index('ix_adr_cases_school', table_name='adr_cases')
     op.create_index('ix_adr_cases_school', 'adr_cases',
                     SCHOOL + ['dash_class', 'dash_pack1', 'dash_pack2', 'dash_pack3'],

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from ..db import utcnow
 from ..extensions import db
 from ..web import protect
-from . import services
+from . import derived, services
 from .models import AdrCase, school_year_of
 from .rules import COLUMNS, DATE_COLUMNS, YES_NO_COLUMNS, parse
 
@@ -228,7 +228,7 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 def _record(org_id: int, v: dict, now: datetime) -> dict:
     """Column values of one case from typed row values (related_id set later)."""
     received = v["received_on"]
-    return {
+    record = {
         "organization_id": org_id,
         "case_ref": v["case_ref"],
         "process": v["process"],
@@ -255,6 +255,10 @@ def _record(org_id: int, v: dict, now: datetime) -> dict:
         "updated_at": now,
         "created_at": now,
     }
+    record["dash_class"] = derived.dash_class_of(record)
+    for i in range(3):
+        record[f"dash_pack{i + 1}"] = derived.pack_of(i, record["dash_class"], record["process"])
+    return record
 
 
 def _cell(column: str, value) -> str:

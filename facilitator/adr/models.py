@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -20,12 +22,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
 from ..extensions import db
 from ..vocabulary import Vocabulary
+from . import derived
 
 
 class Process(Vocabulary):
@@ -101,12 +105,14 @@ class AdrCase(db.Model):
         # Covering indexes: the 618 table, the dashboard and the trends read one
         # organization's year (or all years) from these alone, in index order, so
         # the database groups while it scans (see report.py and dashboard.py).
+        # related_process spares the 618 table a look-up of each held mediation's
+        # related case; dash_class holds in one integer what the dashboard counts.
         Index("ix_adr_cases_report", "organization_id", "school_year", "process", "status",
-              "agreement", "settlement", "timeline", "findings", "pending_hearing",
-              "placement_changed", "resolution_meeting_on", "related_id"),
+              "agreement", "dash_class", "settlement", "timeline", "findings",
+              "pending_hearing", "placement_changed", "resolution_meeting_on",
+              "related_process"),
         Index("ix_adr_cases_school", "organization_id", "school_year", "school", "process",
-              "status", "agreement", "settlement", "resolution_meeting_on", "escalated",
-              "student_ref"),
+              "status", "dash_class", "dash_pack1", "dash_pack2", "dash_pack3"),
         Index("ix_adr_cases_days_held", "organization_id", "school_year", "process",
               "days_to_held", "school"),
         Index("ix_adr_cases_days_closed", "organization_id", "school_year", "process",
@@ -137,6 +143,10 @@ class AdrCase(db.Model):
     #: a mediation is related to).
     related_id: Mapped[int | None] = mapped_column(
         ForeignKey("adr_cases.id", ondelete="SET NULL"), index=True)
+    #: The process of the related case, kept by the database itself (derived.py, in the
+    #: same statement as any change of related_id or of the related case's process):
+    #: the 618 table counts mediations related to a due process complaint from it.
+    related_process: Mapped[str | None] = mapped_column(String(30))
     #: The meeting held in the app that this case records (meetings feature).
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
@@ -170,6 +180,14 @@ class AdrCase(db.Model):
     #: A held facilitated IEP that was followed within 12 months by a mediation, due
     #: process complaint or State complaint for the same student (kept by services).
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the dashboard counts of this case, as bits (derived.py), kept by the database
+    #: from this row's own columns in the same statement as any change of them.
+    dash_class: Mapped[int | None] = mapped_column(Integer)
+    #: The same as counts packed three to a column (derived.PACKS), kept with dash_class:
+    #: a school's figures are SUMs of these over its cases of each process.
+    dash_pack1: Mapped[int | None] = mapped_column(BigInteger)
+    dash_pack2: Mapped[int | None] = mapped_column(BigInteger)
+    dash_pack3: Mapped[int | None] = mapped_column(BigInteger)
     #: Days from received_on to held_on, kept so medians are one indexed query.
     days_to_held: Mapped[int | None] = mapped_column(Integer)
     #: Days from received_on to closed_on.
@@ -249,3 +267,12 @@ class SurveyResponse(db.Model):
     relationship_change: Mapped[str] = mapped_column(String(10), default="")
     #: yes, no, unsure.
     use_again: Mapped[str] = mapped_column(String(10), default="")
+
+
+# related_process and dash_class are kept by the database (derived.py): created with the
+# table (create_all in tests) and by migration 0911, from the same statements.
+for _stmt in derived.SQLITE:
+    event.listen(AdrCase.__table__, "after_create", DDL(_stmt).execute_if(dialect="sqlite"))
+for _stmt in derived.POSTGRES:
+    event.listen(AdrCase.__table__, "after_create",
+                 DDL(_stmt.replace("%", "%%")).execute_if(dialect="postgresql"))

@@ -85,16 +85,19 @@ def fold(rows) -> dict:
     ends: Counter = Counter()
     for process, agreement, mask, word, n, packed, overdue in rows:
         mask, n, overdue = int(mask or 0), int(n), int(overdue or 0)
-        classes = Counter({word: n})
-        if word == "open" and overdue:
-            classes.update({"open": -overdue, "not_kept": overdue})
+        # An open case past a due date today counts as not carried out.
+        late_open = overdue if word == "open" else 0
         on_time, late, not_done = unpack(packed)
         held[process] += n
         outcome[(process, agreement or "")] += n
-        kept.update(classes)
-        ends.update({"on_time": on_time, "late": late, "not_done": not_done})
+        ends["on_time"] += on_time
+        ends["late"] += late
+        ends["not_done"] += not_done
+        for counter in (kept, escalated) if mask else (kept,):
+            counter[word] += n - late_open
+            if late_open:
+                counter["not_kept"] += late_open
         if mask:
-            escalated.update(classes)
             for name, b in FOLLOW_BITS.items():
                 if mask & b:
                     followed[name] += n

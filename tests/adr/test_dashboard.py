@@ -164,24 +164,28 @@ def test_median_of_a_histogram():
     assert dashboard.median_of({1: 3, 100: 3}) == 50.5
 
 
-def test_fold_counts_grouped_rows():
-    rows = [
-        {"school": "A", "process": "facilitated_iep", "status": "held", "agreement": "full",
-         "settlement": None, "n": 3, "n_rm": 0},
-        {"school": "A", "process": "mediation", "status": "held", "agreement": "no",
-         "settlement": None, "n": 2, "n_rm": 0},
-        {"school": "B", "process": "due_process", "status": "withdrawn", "agreement": "",
-         "settlement": True, "n": 4, "n_rm": 4},
-        {"school": "B", "process": "expedited_due_process", "status": "pending",
-         "agreement": "", "settlement": None, "n": 5, "n_rm": 0},
-    ]
-    from types import SimpleNamespace
-
-    out = dashboard.fold([SimpleNamespace(**r) for r in rows], "school")
+def test_figures_are_folded_per_school_in_the_database(app, make_org):
+    org = make_org()
+    for i in range(3):
+        add(org, f"F{i}", "facilitated_iep", "held", d("2023-09-01"), school="A",
+            held_on=d("2023-09-05"), agreement="full")
+    for i in range(2):
+        add(org, f"M{i}", "mediation", "held", d("2023-09-01"), school="A",
+            held_on=d("2023-09-05"), agreement="no")
+    for i in range(4):
+        add(org, f"D{i}", "due_process", "withdrawn", d("2023-09-01"), school="B",
+            resolution_meeting_on=d("2023-09-10"), settlement=True)
+    for i in range(5):
+        add(org, f"X{i}", "expedited_due_process", "pending", d("2023-09-01"), school="B")
+    db.session.commit()
+    out = dashboard.figures(org.id, "school", [2023])
     assert (out["A"]["cases"], out["A"]["fiep_full"], out["A"]["med_held"],
             out["A"]["med_agreements"]) == (5, 3, 2, 0)
     assert (out["B"]["resolution_meetings"], out["B"]["settlements"],
             out["B"]["n_expedited_due_process"]) == (4, 4, 5)
+    total = dashboard.year_dashboard(org.id, 2023)["total"]
+    assert total == dashboard.scope_figures(org.id, [2023])[2023]
+    assert (total["cases"], total["settlement_rate"]) == (14, "100.00")
 
 
 def test_trends_window(app, make_org):
@@ -190,3 +194,76 @@ def test_trends_window(app, make_org):
     assert [r["year_label"] for r in dashboard.trends(org.id, last=2023, span=1)] == ["2023-24"]
     assert [r["year_label"] for r in dashboard.trends(org.id, last=2024)] == \
         ["2023-24", "2024-25"]
+
+
+def test_medians_by_rank_agree_with_the_histograms(app, make_org):
+    """Every school (ranked: count, then OFFSET) = the same schools named (histograms)."""
+    import random
+
+    org = make_org()
+    seed(org)
+    rng = random.Random(7)
+    for i in range(40):
+        received = d("2023-07-01") + timedelta(days=rng.randint(0, 700))
+        process = rng.choice(["facilitated_iep", "mediation", "state_complaint"])
+        extra = {"closed_on": received + timedelta(days=rng.randint(0, 90))}
+        if process == "state_complaint":
+            status = "report_issued"
+            extra |= {"timeline": "within", "findings": False,
+                      "decision_on": extra["closed_on"]}
+        else:
+            status = "held"
+            extra |= {"held_on": received + timedelta(days=rng.randint(0, 60)),
+                      "agreement": "full" if process == "facilitated_iep" else "yes"}
+        add(org, f"R{i}", process, status, received, school=rng.choice(["Oak", "Pine"]),
+            **extra)
+    db.session.commit()
+    ranked = dashboard.scope_medians(org.id, [2023, 2024, 2025])
+    named = dashboard.scope_medians(org.id, [2023, 2024, 2025], schools=["Oak", "Pine"])
+    assert ranked == named
+    assert ranked[2023]["facilitated_iep"]["n_held"] > 5
+
+
+def test_the_database_keeps_dash_class_through_every_write(app, make_org):
+    """dash_class (what the figures group by) is the row's own columns, whoever writes."""
+    from sqlalchemy import text
+
+    from facilitator.adr import derived
+
+    org = make_org()
+    seed(org)
+    off = text("SELECT count(*) FROM adr_cases WHERE dash_class IS DISTINCT FROM "  # noqa: S608
+               + derived.dash_class_sql())
+    assert db.session.execute(off).scalar() == 0
+    before = dashboard.year_dashboard(org.id, 2023)["total"]
+    db.session.execute(text("UPDATE adr_cases SET student_ref = '', dash_class = 0 "
+                            "WHERE case_ref = 'F4'"))
+    db.session.execute(text("UPDATE adr_cases SET agreement = 'partial' WHERE case_ref = 'F5'"))
+    db.session.commit()
+    assert db.session.execute(off).scalar() == 0
+    after = dashboard.year_dashboard(org.id, 2023)["total"]
+    assert after["fiep_with_student"] == before["fiep_with_student"] - 1
+    assert (after["fiep_full"], after["fiep_partial"]) == (before["fiep_full"] - 1,
+                                                          before["fiep_partial"] + 1)
+
+
+def test_packed_counts_are_the_general_figures(app, make_org):
+    """year_dashboard's packed sums (derived.PACKS) give what figures() and the count of
+    day counts give; a group too large for its fields takes the general path."""
+    from facilitator.adr import derived
+
+    org = make_org()
+    seed(org)
+    per, days = dashboard._school_counts(org.id, 2023)
+    general = dashboard.figures(org.id, "school", [2023])
+    assert {s: {k: general[s][k] for k in dashboard.COUNT_KEYS} for s in general} == per
+    counted = dashboard._ranked_medians(org.id, [2023])
+    assert days == [counted[(2023, p, col)][1] for p, col in dashboard.DAYS_KEYS]
+    assert days[0] == 5  # facilitated IEPs with a day count to the meeting
+    shift = derived.SHIFT
+    try:
+        derived.SHIFT = 3  # Oak has four facilitated IEPs: too many for 2-bit fields
+        assert dashboard._school_counts(org.id, 2023) is None
+        assert dashboard.year_dashboard(org.id, 2023)["total"]["fiep_full"] == 3
+    finally:
+        derived.SHIFT = shift

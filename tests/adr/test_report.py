@@ -260,3 +260,74 @@ def test_counts_from_groups_matches_counts_from_rows():
     grouped = [dict(zip(keys, k, strict=True), n=n, n_rm=rm[k], n_rel=rel[k])
                for k, n in groups.items()]
     assert report.counts_from_groups(grouped) == report.counts_from_rows(rows)
+
+
+def test_percent_in_integers_gives_the_decimal_strings():
+    from facilitator.adr.report import percent, percent_decimal
+
+    pairs = [(n, d) for d in range(1, 201) for n in range(0, 2 * d + 1)]
+    pairs += [(2 ** 40 + 7, 3 * 2 ** 40 + 1), (10 ** 9, 3), (1, 10 ** 12)]
+    assert [percent(n, d) for n, d in pairs] == [percent_decimal(n, d) for n, d in pairs]
+    assert percent(1, 8) == "12.50" and percent(1, 200) == "0.50" and percent(3, 0) == "n/a"
+
+
+def test_related_process_follows_edits_deletes_and_raw_writes(app, make_org):
+    """The database keeps related_process (what 2.1(a) counts) through every kind of write."""
+    from sqlalchemy import text
+
+    from facilitator.adr import services
+    from facilitator.adr.models import AdrCase
+
+    org = make_org()
+    _load(org, [R("D1", "due_process", "pending"), R("F1", "facilitated_iep", "pending"),
+                R("M1", "mediation", "held", agreement="yes", related_ref="D1", **HELD),
+                R("M2", "mediation", "held", agreement="no", related_ref="F1", **HELD)])
+
+    def related_counts():
+        n = report.counts(org.id, 2023)
+        return n["2.1(a)"], n["2.1(a)(i)"], n["2.1(b)"]
+
+    def stored(ref):
+        db.session.expire_all()
+        return services.find_case(org.id, ref).related_process
+
+    assert related_counts() == (1, 1, 1) and stored("M1") == "due_process"
+    d1 = services.find_case(org.id, "D1")
+    services.save_case(org.id, services.case_values(d1) | {"process": "state_complaint"}, d1)
+    db.session.commit()
+    assert related_counts() == (0, 0, 2) and stored("M1") == "state_complaint"
+    m2 = services.find_case(org.id, "M2")
+    services.save_case(org.id, services.case_values(m2) | {"related_ref": "M1"}, m2)
+    db.session.commit()
+    assert stored("M2") == "mediation"
+    # A raw write of the column itself is put right by the database.
+    db.session.execute(text("UPDATE adr_cases SET related_process = 'due_process' "
+                            "WHERE case_ref = 'M2'"))
+    db.session.commit()
+    assert stored("M2") == "mediation"
+    services.delete_case(services.find_case(org.id, "M1"))
+    db.session.commit()
+    assert stored("M2") is None and related_counts() == (0, 0, 1)
+    mismatched = db.session.execute(text(
+        "SELECT count(*) FROM adr_cases AS c LEFT JOIN adr_cases AS r ON r.id = c.related_id "
+        "WHERE c.related_process IS DISTINCT FROM r.process")).scalar()
+    assert mismatched == 0 and db.session.get(AdrCase, d1.id).process == "state_complaint"
+
+
+def test_dash_class_in_python_is_the_databases(app, make_org):
+    """The CSV import writes the class itself (derived.dash_class_of); it is the one the
+    database's expression gives for every row."""
+    from sqlalchemy import text
+
+    from facilitator.adr import derived
+
+    org = make_org()
+    _load(org, _random_rows(random.Random(911), 300))
+    expression = derived.dash_class_sql()
+    rows = db.session.execute(text(
+        "SELECT process, status, agreement, resolution_meeting_on, settlement, escalated, "  # noqa: S608
+        f"student_ref, days_to_held, days_to_closed, dash_class, {expression} AS computed "
+        "FROM adr_cases")).mappings().all()
+    assert len(rows) == 300
+    assert [derived.dash_class_of(r) for r in rows] == [r["dash_class"] for r in rows] \
+        == [r["computed"] for r in rows]

@@ -1,7 +1,7 @@
 """every meeting has its change counter; the counter is a 64-bit time-ordered value
 
 Revision ID: 0912
-Revises: 0910
+Revises: 0911
 Create Date: 2026-12-06 09:05:00
 
 The counter (meeting_room_displays.version) becomes BIGINT and takes values that only go
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0912'
-down_revision = '0910'
+down_revision = '0911'
 branch_labels = None
 depends_on = None
 

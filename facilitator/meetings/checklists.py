@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import String, bindparam, cast, func, literal, text
 
 from ..content import PHASES, current_content
 from ..db import utcnow
@@ -74,6 +74,37 @@ _COUNTS = text(
         bindparam("files", expanding=True), bindparam("done", value=True))
 
 
+def counts_columns(phase: str) -> tuple:
+    """The three numbers of ``_COUNTS`` as scalar subqueries correlated to a meeting row,
+    to ride along with a query of meetings (bind ``files`` to the phase's file keys)."""
+    files = bindparam("files", expanding=True)
+    hidden = db.select(HiddenChecklistItem.item_key).where(
+        HiddenChecklistItem.organization_id == Meeting.organization_id)
+    own = db.select(OrgChecklistItem.id).where(
+        OrgChecklistItem.organization_id == Meeting.organization_id,
+        OrgChecklistItem.phase == phase, OrgChecklistItem.removed_at.is_(None))
+    own_keys = db.select(literal("org-") + cast(OrgChecklistItem.id, String)).where(
+        own.whereclause)
+    return (
+        db.select(func.count()).select_from(HiddenChecklistItem).where(
+            hidden.whereclause, HiddenChecklistItem.item_key.in_(files)).scalar_subquery(),
+        db.select(func.count(OrgChecklistItem.id)).where(own.whereclause).scalar_subquery(),
+        db.select(func.count()).select_from(ChecklistProgress).where(
+            ChecklistProgress.meeting_id == Meeting.id, ChecklistProgress.done.is_(True),
+            ChecklistProgress.item_key.not_in(hidden),
+            ChecklistProgress.item_key.in_(files) | ChecklistProgress.item_key.in_(own_keys))
+        .scalar_subquery())
+
+
+def file_keys(phase: str) -> list[str]:
+    return [i.key for i in current_content().checklists[phase].items]
+
+
+def counts_from(phase: str, hidden_files: int, own_count: int, done: int) -> tuple[int, int]:
+    """(done, total) from the three numbers."""
+    return done, len(file_keys(phase)) - hidden_files + own_count
+
+
 def checklist_counts(meeting: Meeting, phase: str) -> tuple[int, int]:
     """(done, total) for one phase, counted by the database in one query.
 
@@ -81,11 +112,9 @@ def checklist_counts(meeting: Meeting, phase: str) -> tuple[int, int]:
     and its own items not removed (their key is "org-<id>")."""
     if phase not in PHASES:
         raise MeetingError(f"Unknown checklist '{phase}'.")
-    file_keys = [i.key for i in current_content().checklists[phase].items]
     row = db.session.execute(_COUNTS, {"org": meeting.organization_id, "phase": phase,
-                                       "meeting": meeting.id, "files": file_keys}).one()
-    hidden_files, own_count, done = row
-    return done, len(file_keys) - hidden_files + own_count
+                                       "meeting": meeting.id, "files": file_keys(phase)}).one()
+    return counts_from(phase, *row)
 
 
 def set_checklist_item(meeting: Meeting, phase: str, key: str, done: bool, note: str,

@@ -16,6 +16,7 @@ import re
 
 from flask import (
     current_app,
+    g,
     make_response,
     render_template,
     render_template_string,
@@ -60,8 +61,10 @@ def add_form_fields() -> dict:
     return cache[key]
 
 
-#: The live page's meeting with its notes and family (built once: it runs on every load).
-_LIVE = db.select(Meeting).where(Meeting.id == bindparam("id")).options(
+#: The live page's meeting with its notes and family, and the numbers of its during
+#: checklist (built once: it runs on every load).
+_LIVE = db.select(Meeting, *checklists.counts_columns("during")).where(
+    Meeting.id == bindparam("id")).options(
     joinedload(Meeting.note).joinedload(MeetingNote.updated_by), joinedload(Meeting.family))
 
 
@@ -72,8 +75,10 @@ def load_meeting(meeting_id: int) -> Meeting:
     # Keep the loaded meeting referenced until the access check has it: the session's
     # identity map holds records weakly, and a dropped one would be loaded again
     # without what came along with it.
-    loaded = db.session.execute(_LIVE, {"id": meeting_id}).unique().scalar_one_or_none()
+    loaded = db.session.execute(_LIVE, {"id": meeting_id, "files": checklists.file_keys(
+        "during")}).unique().one_or_none()
     meeting = access.get_or_404(Meeting, meeting_id)
+    g._live_checklist = (meeting.id, checklists.counts_from("during", *loaded[1:]))
     del loaded
     return meeting
 
@@ -190,7 +195,9 @@ def checklist_context(meeting: Meeting) -> dict:
     and the fragment's address."""
     if request.args.get("checklist") == "open":
         return {"checklist": checklist_view(meeting, "during"), "checklist_src": None}
-    done, total = checklists.checklist_counts(meeting, "during")
+    counted = g.pop("_live_checklist", None)
+    done, total = counted[1] if counted and counted[0] == meeting.id else \
+        checklists.checklist_counts(meeting, "during")
     return {"checklist": {"title": current_content().checklists["during"].title,
                           "done": done, "total": total},
             "checklist_src": url_for("meetings.checklist_fragment", meeting_id=meeting.id)}

@@ -11,11 +11,12 @@ from datetime import timedelta
 
 from babel.dates import format_date
 from flask import g, has_request_context, request
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 
 from .. import i18n
 from ..db import SAFE_METHODS, utcnow
 from ..extensions import db
+from ..links.models import ExternalLink
 from ..meetings.models import Meeting, MeetingStatus, as_utc
 from ..meetings.services import to_local
 from .models import HiddenItem, Preset, RoomDisplay
@@ -26,8 +27,18 @@ from .shortcut import etag  # noqa: F401 - the poll's ETag, one definition for b
 HIDEABLE = ("concerns", "decisions", "actions", "parking")
 
 
-#: Built once (they run on every load of the live page and every poll).
+#: The purpose of a room device's pairing code (links from outside).
+PURPOSE = "display_pairing"
+
+#: Built once (they run on every load of the live page and every poll). A page view
+#: reads with the row how many pairing codes are still open (most often none, and then
+#: the panel does not look them up).
 _DISPLAY = db.select(RoomDisplay).where(RoomDisplay.meeting_id == bindparam("meeting"))
+_DISPLAY_VIEW = db.select(RoomDisplay, db.select(func.count(ExternalLink.id)).where(
+    ExternalLink.subject_kind == "meeting", ExternalLink.subject_id == RoomDisplay.meeting_id,
+    ExternalLink.purpose == PURPOSE, ExternalLink.revoked_at.is_(None),
+    ExternalLink.used_up_at.is_(None)).scalar_subquery()).where(
+    RoomDisplay.meeting_id == bindparam("meeting"))
 _VERSION = db.select(RoomDisplay.version).where(RoomDisplay.meeting_id == bindparam("meeting"))
 
 
@@ -39,15 +50,25 @@ def display_for(meeting: Meeting, create: bool = False) -> RoomDisplay | None:
     reading = has_request_context() and request.method in SAFE_METHODS and not create
     if reading and meeting.id in g.get("_room_displays", {}):
         return g._room_displays[meeting.id]
-    found = db.session.execute(_DISPLAY, {"meeting": meeting.id}).scalar_one_or_none()
     if reading:
+        row = db.session.execute(_DISPLAY_VIEW, {"meeting": meeting.id}).one_or_none()
+        found = row[0] if row else None
         g.setdefault("_room_displays", {})[meeting.id] = found
+        g.setdefault("_room_open_codes", {})[meeting.id] = row[1] if row else None
+    else:
+        found = db.session.execute(_DISPLAY, {"meeting": meeting.id}).scalar_one_or_none()
     if found is None and create:
         found = RoomDisplay(organization_id=meeting.organization_id, meeting_id=meeting.id,
                             version=1, preset=Preset.LARGE_ROOM, language="", timer_elapsed=0)
         db.session.add(found)
         db.session.flush()
     return found
+
+
+def open_codes_read(meeting: Meeting) -> int | None:
+    """How many pairing codes were open when this page view read the display row (None:
+    not read that way)."""
+    return g.get("_room_open_codes", {}).get(meeting.id) if has_request_context() else None
 
 
 def current_version(meeting_id: int) -> int | None:

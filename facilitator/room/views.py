@@ -19,10 +19,12 @@ from ..meetings.outcomes import OUTCOME_HOOKS
 from ..meetings.summary import FAMILY_SUMMARY
 from . import counter  # noqa: F401 - the change counter listens from import on
 from .state import (
+    PURPOSE,
     display_for,
     display_state,
     hidden_keys,
     live_counter,
+    open_codes_read,
     timer_seconds,
 )
 from .versions import family_summary
@@ -42,8 +44,6 @@ PAIRINGS = Markup("<!--room-pairings-->")
 #: ... and the timer, which runs on its own.
 TIMER = Markup("<!--room-timer-->")
 TIMER_SCRIPT = Markup('<script type="application/json" id="room-live-timer">{}</script>')
-#: The purpose of a room device's pairing code (links from outside).
-PURPOSE = "display_pairing"
 
 
 def end_pairings(meeting: Meeting) -> str | None:
@@ -70,6 +70,8 @@ _PAIRINGS = (db.select(ExternalLink).where(
 
 
 def active_pairings(meeting: Meeting) -> list:
+    if open_codes_read(meeting) == 0:  # this page view read none with the display row
+        return []
     return [link for link in db.session.execute(_PAIRINGS, {"meeting": meeting.id}).scalars()
             if link.state() == "active"]
 

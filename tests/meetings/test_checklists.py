@@ -131,7 +131,7 @@ def test_printable_checklist(client, signed_in, make_meeting):
     assert "print.css" in html and "data-print" in html
 
 
-def test_counts_match_the_items_as_the_organization_sees_them(signed_in, make_org,
+def test_counts_match_the_items_as_the_organization_sees_them(client, signed_in, make_org,
                                                               make_meeting):
     """The counts (one query) agree with the list: hidden items of the files and removed
     items of the organization's own drop out, another organization's choices do not count."""
@@ -163,3 +163,6 @@ def test_counts_match_the_items_as_the_organization_sees_them(signed_in, make_or
     progress = {p.item_key: p.done for p in meeting.checklist_progress}
     expected = (sum(1 for i in items if progress.get(i.key)), len(items))
     assert checklist_counts(meeting, "during") == expected == (3, len(files) - 1 + 1)
+    # The live page counts along with loading the meeting: the same numbers.
+    page = client.get(f"/meetings/{meeting.id}/live").get_data(as_text=True)
+    assert f"{expected[0]} of {expected[1]} done" in page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, bindparam, cast, func, literal, text
+from sqlalchemy import String, bindparam, cast, func, literal
 
 from ..content import PHASES, current_content
 from ..db import utcnow
@@ -58,25 +58,10 @@ def progress_by_key(meeting: Meeting) -> dict[str, ChecklistProgress]:
     return {p.item_key: p for p in meeting.checklist_progress}
 
 
-#: (hidden items of the files, own items, items done) in one round trip; plain SQL, as it
-#: runs on every load of the live page.
-_COUNTS = text(
-    "SELECT (SELECT count(*) FROM org_hidden_checklist_items h WHERE h.organization_id = :org"
-    " AND h.item_key IN :files),"
-    " (SELECT count(*) FROM org_checklist_items o WHERE o.organization_id = :org"
-    " AND o.phase = :phase AND o.removed_at IS NULL),"
-    " (SELECT count(*) FROM meeting_checklist_progress p WHERE p.meeting_id = :meeting"
-    " AND p.done = :done AND p.item_key NOT IN (SELECT h.item_key FROM"
-    " org_hidden_checklist_items h WHERE h.organization_id = :org)"
-    " AND (p.item_key IN :files OR p.item_key IN (SELECT 'org-' || o.id FROM"
-    " org_checklist_items o WHERE o.organization_id = :org AND o.phase = :phase"
-    " AND o.removed_at IS NULL)))").bindparams(
-        bindparam("files", expanding=True), bindparam("done", value=True))
-
-
 def counts_columns(phase: str) -> tuple:
-    """The three numbers of ``_COUNTS`` as scalar subqueries correlated to a meeting row,
-    to ride along with a query of meetings (bind ``files`` to the phase's file keys)."""
+    """(hidden items of the files, own items, items done) as scalar subqueries correlated
+    to a meeting row, to ride along with a query of meetings (bind ``files`` to the
+    phase's file keys); ``counts_from`` makes (done, total) of them."""
     files = bindparam("files", expanding=True)
     hidden = db.select(HiddenChecklistItem.item_key).where(
         HiddenChecklistItem.organization_id == Meeting.organization_id)
@@ -112,8 +97,8 @@ def checklist_counts(meeting: Meeting, phase: str) -> tuple[int, int]:
     and its own items not removed (their key is "org-<id>")."""
     if phase not in PHASES:
         raise MeetingError(f"Unknown checklist '{phase}'.")
-    row = db.session.execute(_COUNTS, {"org": meeting.organization_id, "phase": phase,
-                                       "meeting": meeting.id, "files": file_keys(phase)}).one()
+    row = db.session.execute(db.select(*counts_columns(phase)).where(
+        Meeting.id == meeting.id), {"files": file_keys(phase)}).one()
     return counts_from(phase, *row)
 
 

@@ -139,6 +139,22 @@ def restrict(stmt: Select, model: type, org_id: int | None = None) -> Select:
     return _neutral_filter(stmt, model) if is_neutral() else stmt
 
 
+def row_or_404(stmt: Select, model: type, params: dict) -> Any:
+    """One row of a prebuilt column SELECT about one record of ``model``, or 404.
+
+    ``stmt`` must filter on ``model.organization_id == :org`` (bound here to the current
+    organization) and on the record's id; a neutral's statement is narrowed to their
+    assigned records like ``scoped``. For a hot page that needs a few columns, not the
+    mapped record (no unit of work: run on the session's connection, in its transaction)."""
+    if is_neutral():
+        stmt = _neutral_filter(stmt, model)
+    row = db.session.connection().execute(stmt, {**params, "org": current_org_id()}
+                                          ).one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
 # --- contracted neutrals: their assigned cases only --------------------------------------
 
 #: Endpoints a neutral may always use (their own account and start page).

@@ -77,7 +77,10 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
     user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
     org_id = organization_id if organization_id is not None else user.organization_id
     _lock_chain(org_id)
-    last = db.session.execute(_LAST, {"org": org_id}).first()
+    # Core statements on the session's connection, in its transaction (the chain's two
+    # statements run on every page view; the unit of work adds nothing to them).
+    connection = db.session.connection()
+    last = connection.execute(_LAST, {"org": org_id}).first()
     details = None
     if recipient or purpose:
         details = AccessDetails(organization_id=org_id, recipient=recipient, purpose=purpose,
@@ -95,7 +98,7 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
         # detached, with its id.
         values = {c.key: getattr(entry, c.key) for c in AccessEntry.__table__.columns
                   if c.key != "id"}
-        entry.id = db.session.execute(_INSERT, values).inserted_primary_key[0]
+        entry.id = connection.execute(_INSERT, values).inserted_primary_key[0]
         return entry
     entry.details = details
     db.session.add(entry)

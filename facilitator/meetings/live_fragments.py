@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from flask import (
     current_app,
-    g,
     make_response,
     render_template,
     render_template_string,
@@ -31,6 +31,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from .. import access
+from ..auth.models import User
 from ..content import current_content
 from ..extensions import db
 from . import checklists, live_cache
@@ -61,24 +62,55 @@ def add_form_fields() -> dict:
     return cache[key]
 
 
-#: The live page's meeting with its notes and family, and the numbers of its during
-#: checklist (built once: it runs on every load).
-_LIVE = db.select(Meeting, *checklists.counts_columns("during")).where(
-    Meeting.id == bindparam("id")).options(
+#: What every load of the live page needs before it knows whether it is kept: the meeting's
+#: ids, its notes' version and editor, and the numbers of its during checklist, in one
+#: statement without the unit of work (built once; ``access.row_or_404`` scopes it).
+_HEAD = (db.select(Meeting.id, Meeting.organization_id, Meeting.family_id,
+                   MeetingNote.version.label("note_version"),
+                   MeetingNote.updated_at.label("note_updated_at"),
+                   User.name.label("editor_name"), User.email.label("editor_email"),
+                   *checklists.counts_columns("during"))
+         .select_from(Meeting)
+         .outerjoin(MeetingNote, MeetingNote.meeting_id == Meeting.id)
+         .outerjoin(User, User.id == MeetingNote.updated_by_id)
+         .where(Meeting.id == bindparam("id"), Meeting.organization_id == bindparam("org")))
+#: The meeting with its notes and family, for a page rendered afresh (built once).
+_LIVE = db.select(Meeting).where(Meeting.id == bindparam("id")).options(
     joinedload(Meeting.note).joinedload(MeetingNote.updated_by), joinedload(Meeting.family))
 
 
+@dataclass(frozen=True)
+class LiveHead:
+    """The live page's meeting as its key needs it. The room's hooks (``live_cache``)
+    are given this, not the mapped meeting: they use ``id`` and ``organization_id``."""
+
+    id: int
+    organization_id: int
+    family_id: int
+    note_version: int | None
+    note_updated_at: object
+    editor: str
+    checklist: tuple[int, int]  # (done, total)
+
+
+def read_head(meeting_id: int) -> LiveHead:
+    """The head of a meeting of the current organization (404 otherwise)."""
+    row = access.row_or_404(_HEAD, Meeting, {"id": meeting_id,
+                                             "files": checklists.file_keys("during")})
+    return LiveHead(row.id, row.organization_id, row.family_id, row.note_version,
+                    row.note_updated_at, row.editor_name or row.editor_email or "",
+                    checklists.counts_from("during", *row[-3:]))
+
+
 def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting with what every load of the live page shows (its notes and family) in
-    one query; the lists of the shared record load only when a kept part of the page is
-    rendered again (``kept_parts``), the checklist is counted by the database."""
+    """The meeting with what the live page shows of it (its notes and family) in one
+    query; the lists of the shared record load only when a kept part of the page is
+    rendered again (``kept_parts``)."""
     # Keep the loaded meeting referenced until the access check has it: the session's
     # identity map holds records weakly, and a dropped one would be loaded again
     # without what came along with it.
-    loaded = db.session.execute(_LIVE, {"id": meeting_id, "files": checklists.file_keys(
-        "during")}).unique().one_or_none()
+    loaded = db.session.execute(_LIVE, {"id": meeting_id}).unique().scalar_one_or_none()
     meeting = access.get_or_404(Meeting, meeting_id)
-    g._live_checklist = (meeting.id, checklists.counts_from("during", *loaded[1:]))
     del loaded
     return meeting
 
@@ -95,22 +127,27 @@ def kept_parts(meeting: Meeting, version: int | None) -> dict:
                                                          "add_fields": add_form_fields()})}
 
 
-def live_page(meeting: Meeting) -> str:
+def live_page(head: LiveHead) -> str:
     """The live page's HTML. Kept whole under the change counter and everything else it
     shows (the user, the notes' version, the checklist's count), unless the request
     filters (query string) or has messages to show; the parts that move without the
-    counter go in late, and this request's CSRF token last."""
-    version = live_cache.counter(meeting)
+    counter go in late, and this request's CSRF token last.
+
+    The head and the counter are read before the meeting is loaded to render: a page is
+    never kept under a key newer than what it shows (on PostgreSQL each statement sees
+    the latest commits)."""
+    version = live_cache.counter(head)
     for hook in live_cache.LATE_HOOKS:
-        hook(meeting)
-    note = meeting.note
-    checklist = checklist_context(meeting)
+        hook(head)
     can_edit = access.can("edit_meetings")
 
     def render() -> str:
+        meeting = load_meeting(head.id)
+        note = meeting.note
         return render_template(
-            "meetings/live.html", meeting=meeting, note=note, **checklist,
-            **page_context(), **kept_parts(meeting, version), csrf_token=live_cache.placeholder,
+            "meetings/live.html", meeting=meeting, note=note,
+            **checklist_context(meeting, head.checklist), **page_context(),
+            **kept_parts(meeting, version), csrf_token=live_cache.placeholder,
             notes_config={"meetingId": meeting.id, "userId": current_user.id,
                           "version": note.version, "canEdit": can_edit,
                           "saveUrl": url_for("meetings.notes_save", meeting_id=meeting.id)})
@@ -119,10 +156,9 @@ def live_page(meeting: Meeting) -> str:
         return live_cache.finish(render())
     user = current_user
     key = (str(get_locale()), user.id, user.role, user.display_name, user.organization.name,
-           user.organization.kind, can_edit, note.version, str(note.updated_at),
-           note.updated_by.display_name if note.updated_by else "",
-           checklist["checklist"]["done"], checklist["checklist"]["total"], fragment_url())
-    return live_cache.finish(live_cache.kept("page", meeting.id, version, key, render))
+           user.organization.kind, can_edit, head.note_version, str(head.note_updated_at),
+           head.editor, *head.checklist, fragment_url())
+    return live_cache.finish(live_cache.kept("page", head.id, version, key, render))
 
 #: A year: the address changes when the prompts do (``?v=`` is their version).
 MAX_AGE = 365 * 24 * 3600
@@ -190,14 +226,12 @@ def _conditional(html: str, cache_control: str, version: str | None = None):
     return response
 
 
-def checklist_context(meeting: Meeting) -> dict:
+def checklist_context(meeting: Meeting, counted: tuple[int, int]) -> dict:
     """The during checklist for live.html: its rows when shown in the page, else the counts
-    and the fragment's address."""
+    (``counted``: done, total) and the fragment's address."""
     if request.args.get("checklist") == "open":
         return {"checklist": checklist_view(meeting, "during"), "checklist_src": None}
-    counted = g.pop("_live_checklist", None)
-    done, total = counted[1] if counted and counted[0] == meeting.id else \
-        checklists.checklist_counts(meeting, "during")
+    done, total = counted
     return {"checklist": {"title": current_content().checklists["during"].title,
                           "done": done, "total": total},
             "checklist_src": url_for("meetings.checklist_fragment", meeting_id=meeting.id)}

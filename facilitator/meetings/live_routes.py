@@ -34,15 +34,15 @@ from .views import bp
 @access.signed_in
 def live(meeting_id: int):
     """The meeting on a tablet: checklist, agenda timers, notes, prompts, the boards."""
-    meeting = live_fragments.load_meeting(meeting_id)
-    if meeting.note is None:  # meetings made before notes existed: give them one
+    head = live_fragments.read_head(meeting_id)
+    if head.note_version is None:  # meetings made before notes existed: give them one
         begin_write()
-        meeting = access.get_or_404(Meeting, meeting_id)
-        notes.ensure_note(meeting)
+        notes.ensure_note(access.get_or_404(Meeting, meeting_id))
         db.session.commit()
-    html = live_fragments.live_page(meeting)
-    audit.record(audit.Action.VIEWED, audit.RecordKind.MEETING_NOTES, meeting.id,
-                 family_id=meeting.family_id)
+        head = live_fragments.read_head(meeting_id)
+    html = live_fragments.live_page(head)
+    audit.record(audit.Action.VIEWED, audit.RecordKind.MEETING_NOTES, head.id,
+                 family_id=head.family_id)
     db.session.commit()
     return html
 

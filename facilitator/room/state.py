@@ -31,13 +31,14 @@ HIDEABLE = ("concerns", "decisions", "actions", "parking")
 PURPOSE = "display_pairing"
 
 #: Built once (they run on every load of the live page and every poll). A page view
-#: reads with the row how many pairing codes are still open (most often none, and then
-#: the panel does not look them up).
+#: reads the row's columns (no unit of work) with how many pairing codes are still open
+#: (most often none, and then the panel does not look them up).
 _DISPLAY = db.select(RoomDisplay).where(RoomDisplay.meeting_id == bindparam("meeting"))
-_DISPLAY_VIEW = db.select(RoomDisplay, db.select(func.count(ExternalLink.id)).where(
+_DISPLAY_VIEW = db.select(*RoomDisplay.__table__.columns, db.select(
+    func.count(ExternalLink.id)).where(
     ExternalLink.subject_kind == "meeting", ExternalLink.subject_id == RoomDisplay.meeting_id,
     ExternalLink.purpose == PURPOSE, ExternalLink.revoked_at.is_(None),
-    ExternalLink.used_up_at.is_(None)).scalar_subquery()).where(
+    ExternalLink.used_up_at.is_(None)).scalar_subquery().label("open_codes")).where(
     RoomDisplay.meeting_id == bindparam("meeting"))
 _VERSION = db.select(RoomDisplay.version).where(RoomDisplay.meeting_id == bindparam("meeting"))
 
@@ -45,18 +46,20 @@ _VERSION = db.select(RoomDisplay.version).where(RoomDisplay.meeting_id == bindpa
 def display_for(meeting: Meeting, create: bool = False) -> RoomDisplay | None:
     """The meeting's display row (made on first use when ``create``).
 
-    A page view (GET) reads it once: the live page asks for its counter, then its panel
-    for the row (a write would bring its own, fresh)."""
-    reading = has_request_context() and request.method in SAFE_METHODS and not create
+    A page view (a GET that does not write) reads it once, as a read-only row with the
+    same attributes: the live page asks for its counter, then its panel for the row. A
+    write gets the mapped record, fresh."""
+    reading = (has_request_context() and request.method in SAFE_METHODS and not create
+               and not g.get("_db_writes"))
     if reading and meeting.id in g.get("_room_displays", {}):
         return g._room_displays[meeting.id]
     if reading:
-        row = db.session.execute(_DISPLAY_VIEW, {"meeting": meeting.id}).one_or_none()
-        found = row[0] if row else None
-        g.setdefault("_room_displays", {})[meeting.id] = found
-        g.setdefault("_room_open_codes", {})[meeting.id] = row[1] if row else None
-    else:
-        found = db.session.execute(_DISPLAY, {"meeting": meeting.id}).scalar_one_or_none()
+        row = db.session.connection().execute(_DISPLAY_VIEW, {"meeting": meeting.id}
+                                              ).one_or_none()
+        g.setdefault("_room_displays", {})[meeting.id] = row
+        g.setdefault("_room_open_codes", {})[meeting.id] = row.open_codes if row else None
+        return row
+    found = db.session.execute(_DISPLAY, {"meeting": meeting.id}).scalar_one_or_none()
     if found is None and create:
         found = RoomDisplay(organization_id=meeting.organization_id, meeting_id=meeting.id,
                             version=1, preset=Preset.LARGE_ROOM, language="", timer_elapsed=0)

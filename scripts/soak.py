@@ -41,6 +41,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import soak_room  # beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "demo-password-2026"
@@ -87,6 +89,8 @@ class Tally:
     dashboard_loads: int = 0
     packet_builds: int = 0
     in_flight: int = 0
+    live_loads: int = 0
+    stale_loads: int = 0
 
     def count_other(self, what: str) -> None:
         with self.lock:
@@ -344,6 +348,13 @@ def advocate(base: str, family_id: int, packet_id: int, tally: Tally,
             raise
 
 
+def _watching(base: str, meeting_id: int, tally: Tally, stop: threading.Event,
+              go: threading.Event) -> None:
+    b = Browser(base)
+    b.sign_in(EDITOR_ACCOUNTS[0])
+    soak_room.room_watcher(b, meeting_id, tally, stop, go)
+
+
 def _reporting(tally: Tally, fn):
     """Run a person's loop; an exception is counted (and fails the run), not lost."""
 
@@ -554,6 +565,7 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         people = [(f"editor-{i}", editor, (i, base, meetings[i % len(meetings)], tally, stop,
                                            pause, ready, go)) for i in range(editors)]
         people += [("analyst", analyst, (base, tally, stop, go)),
+                   ("room watcher", _watching, (base, meetings[0], tally, stop, go)),
                    ("advocate", advocate, (base, family_id, packet_id, tally, stop, go))]
         threads = [threading.Thread(target=_reporting(tally, fn), args=args, name=name,
                                     daemon=True) for name, fn, args in people]
@@ -650,6 +662,8 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
               f"{locked_in_log} in the server log")
         print(f"  save time p50 / p95       {p50:.0f} ms / {p95:.0f} ms")
         print(f"  dashboard loads           {tally.dashboard_loads}")
+        print(f"  live page loads, stale    {tally.live_loads}, {tally.stale_loads}   (a kept "
+              "page without the change just made, or with older notes)")
         print(f"  packet builds finished    {tally.packet_builds}")
         print(f"  other responses           {tally.other or 'none'}")
         print(f"  kill -9 (web and queue)   after {acked_at_kill} acks, {in_flight} saves in "
@@ -665,12 +679,13 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
                             ("5xx", tally.server_errors),
                             ("locked", tally.locked + locked_in_log),
                             ("tracebacks in the server log", tracebacks),
+                            ("stale live pages", tally.stale_loads),
                             ("other responses", sum(tally.other.values()))):
             if value:
                 failures.append(f"{name}: {value}")
         if check != "ok":
             failures.append(f"integrity: {check}")
-        if not acks or not tally.dashboard_loads:
+        if not acks or not tally.dashboard_loads or not tally.live_loads:
             failures.append("nothing was acknowledged or loaded: the soak did not run")
         if not tally.packet_builds:
             failures.append("no packet build finished: is the queue worker running?")

@@ -102,6 +102,21 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        quiet_new_columns(connection)
+
+
+def quiet_new_columns(connection):
+    """After every upgrade on PostgreSQL: statistics target 0 on each column that can
+    describe a family, so one added by a later migration is never sampled into
+    pg_statistic either (facilitator/rights/columns.py)."""
+    if connection.dialect.name != "postgresql":
+        return
+    from facilitator.rights.columns import quiet_statistics
+
+    changed = quiet_statistics(connection, get_metadata())
+    connection.commit()
+    if changed:
+        logger.info("Statistics target 0 on %s", ", ".join(changed))
 
 
 if context.is_offline_mode():

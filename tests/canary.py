@@ -5,6 +5,10 @@ is planted by itself. A table whose foreign keys lead to a family (directly or
 through meetings, cases, documents, ...) that has no row yet gets one, made
 from its columns' types, so that its columns are planted too.
 
+Which columns can describe a family (and so are planted) is decided in one place,
+facilitator/rights/columns.py (``ALLOWED``), which also keeps PostgreSQL's statistics
+from sampling them.
+
 Each planted column gets its own canary (8 characters, the shortest text column
 is 8 long), so a canary found anywhere names the column it was planted in.
 """
@@ -19,62 +23,15 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import JSON, LargeBinary, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from facilitator.db import utcnow
 from facilitator.extensions import db
-
-#: Columns that are not planted, each with why it cannot describe a child or family.
-#: Everything else that holds text, in every table, is planted and must not survive.
-ALLOWED = {
-    # The organization itself and its settings: about no family.
-    "organizations": {"name", "slug", "kind", "reminder_days"},
-    # Staff accounts (the signed-in admin destroys through them): about no family.
-    "users": {"email", "name", "position", "password_hash", "role", "session_token"},
-    # The record of access is append-only (UPDATE is refused, so nothing can be planted):
-    # vocabulary, hashes and a certificate reference. What can name a person is in
-    # audit_entry_details, which is planted. A new text column here fails the test below.
-    "audit_entries": {"action", "record_kind", "reference", "prev_hash", "hash",
-                      "details_hash"},
-    # Written by an erasure (a certificate reference); planting it would mark it erased.
-    "audit_entry_details": {"erased_under"},
-    # Cases are kept for the federal 618 report without the child's data: the case number
-    # and school stay by design (README, destruction on request); the rest is vocabulary.
-    "adr_cases": {"case_ref", "process", "school", "status", "agreement", "timeline"},
-    # Random generated file names: the files they name are planted instead, and the
-    # destruction must still find them.
-    "packet_documents": {"storage_key"},
-    "packets": {"docx_key", "zip_key", "pdf_key"},
-    "family_exports": {"storage_key"},
-    # The state program's district directory and its roster of neutrals (contracted
-    # professionals): about no family, and a case's neutral must stay on the roster.
-    "program_districts": {"code", "name", "region"},
-    "program_neutrals": {"name", "email", "phone", "processes", "languages", "regions"},
-}
+from facilitator.rights.columns import ALLOWED, text_columns
+from facilitator.rights.columns import kind as _kind
 
 ROOT = "families"
-
-
-def _kind(column) -> str | None:
-    """"text", "binary", "json" or None for a column that cannot hold text."""
-    if isinstance(column.type, JSON):
-        return "json"
-    if isinstance(column.type, LargeBinary):
-        return "binary"
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        return None
-    if python_type is str:
-        return "text"
-    if python_type is bytes:
-        return "binary"
-    return None
-
-
-def text_columns(table) -> list:
-    return [c for c in table.columns if _kind(c) and not c.foreign_keys]
 
 
 def reaches_family(table, seen=None) -> bool:

@@ -63,13 +63,16 @@ def counts_columns(phase: str) -> tuple:
     to a meeting row, to ride along with a query of meetings (bind ``files`` to the
     phase's file keys); ``counts_from`` makes (done, total) of them."""
     files = bindparam("files", expanding=True)
+    # Correlated to the meeting of the query they ride in, however deeply nested (left to
+    # itself, a subquery two levels down took "meetings" into its own FROM and counted
+    # every organization's hidden items).
     hidden = db.select(HiddenChecklistItem.item_key).where(
-        HiddenChecklistItem.organization_id == Meeting.organization_id)
+        HiddenChecklistItem.organization_id == Meeting.organization_id).correlate(Meeting)
     own = db.select(OrgChecklistItem.id).where(
         OrgChecklistItem.organization_id == Meeting.organization_id,
         OrgChecklistItem.phase == phase, OrgChecklistItem.removed_at.is_(None))
     own_keys = db.select(literal("org-") + cast(OrgChecklistItem.id, String)).where(
-        own.whereclause)
+        own.whereclause).correlate(Meeting)
     return (
         db.select(func.count()).select_from(HiddenChecklistItem).where(
             hidden.whereclause, HiddenChecklistItem.item_key.in_(files)).scalar_subquery(),

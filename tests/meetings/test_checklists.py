@@ -147,6 +147,7 @@ def test_counts_match_the_items_as_the_organization_sees_them(client, signed_in,
     org = admin.organization
     meeting = make_meeting(org)
     other = make_org()
+    make_meeting(other)  # a subquery that lost its correlation would see its hidden items
     files = [i.key for i in current_content().checklists["during"].items]
     hide_item(other.id, files[2], None)  # another organization's choice
     add_org_item(other.id, "during", "Theirs", "")

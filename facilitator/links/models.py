@@ -15,6 +15,10 @@ class ExternalLink(db.Model):
     """A token's hash and its limits; the token itself is never stored."""
 
     __tablename__ = "external_links"
+    #: The links of one record (the live page counts a meeting's open pairing codes on
+    #: every load; withdrawing a record's links finds them).
+    __table_args__ = (db.Index("ix_external_links_subject", "subject_kind", "subject_id",
+                               "purpose"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)

@@ -142,7 +142,9 @@ def test_the_upgrade_clears_samples_taken_before_it_as_the_databases_owner(postg
         assert result.exit_code == 0, result.output
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             assert _sampled(conn, plant) == []
-            assert _filenodes(conn) == filenodes  # no table or index was rewritten
+            after = _filenodes(conn)  # no table or index was rewritten (later
+            # migrations may add relations of their own)
+            assert {name: after.get(name) for name in filenodes} == filenodes
             targets = _targets(conn)
             conn.exec_driver_sql("ANALYZE")
             assert _sampled(conn, plant) == []

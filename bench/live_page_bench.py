@@ -141,7 +141,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="live-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", STORAGE_DIR=str(tmp / "storage"),
-               HUEY_FILE=str(tmp / "huey.db"), RATELIMIT_ENABLED="false",
+               HUEY_FILE=str(tmp / "huey.db"),
                SECRET_KEY="bench-only")  # noqa: S106 - a throwaway database
     (tmp / "bare.py").write_text(BARE)
     subprocess.run([sys.executable, "-c", SETUP],  # noqa: S603 - our own command

@@ -9,26 +9,24 @@ editors (each signed in with its own session and CSRF token) autosave the notes 
 the demo meetings for SOAK_SECONDS (default 180), each typing mostly into its own
 paragraph (one save in ten into a paragraph all share), keeping its own base
 version, taking the server's automatic merge and re-basing after a 409 as the
-browser does, while an advocate builds a packet
-and an analyst loads the dashboard. Half-way, `flask backup` copies the live
+browser does, while an advocate builds a packet, an analyst loads the dashboard
+and a room watcher checks that no kept live page is stale. Half-way, `flask backup` copies the live
 database. Then the whole server (master and workers) is killed with SIGKILL in the
 middle of writes and started again, and every acknowledged save is checked against
 the stored versions. The backup is restored into a fresh place and checked too.
 Exits 1 when any must-be-zero count is not zero.
+
+The people are in soak_people.py, the databases and the checks in soak_database.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import http.cookiejar
 import json
 import os
-import random
 import re
 import shutil
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -38,22 +36,34 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import soak_room  # beside this file
+from soak_database import (  # beside this file
+    Place,
+    app_env,
+    characters_lost,
+    check_acks,
+    integrity,
+    query_rows,
+    run_flask,
+    stored_versions,
+)
+from soak_people import (
+    EDITOR_ACCOUNTS,
+    HANG,
+    LOCKED,
+    Browser,
+    Tally,
+    advocate,
+    analyst,
+    editor,
+    reporting,
+    room_watcher,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PASSWORD = "demo-password-2026"
-EDITOR_ACCOUNTS = ("facilitator@riverside.example", "admin@riverside.example")
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LISTEN_RE = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
-LOCKED = "database is locked"
-#: Seconds after which a wait is a hang: a busy machine is slow, never this slow. Every wait
-#: below is for a condition; none of these limits is a speed requirement.
-HANG = 600
-#: `flask db upgrade` then `flask demo`, in one process (each start costs seconds).
 SETUP = """
 from flask_migrate import upgrade
 from facilitator import create_app, demo
@@ -64,76 +74,6 @@ with app.app_context():
     demo.load()
     db.session.commit()
 """
-
-
-@dataclass
-class Ack:
-    meeting_id: int
-    version: int
-    body: str
-    finished: float
-    #: The line this save typed (to look for it afterwards; "" for the merged text's ack).
-    inserted: str = ""
-
-
-@dataclass
-class Tally:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    acks: list[Ack] = field(default_factory=list)
-    refused: int = 0
-    merged: int = 0
-    server_errors: int = 0
-    locked: int = 0
-    other: dict[str, int] = field(default_factory=dict)
-    save_times: list[float] = field(default_factory=list)
-    dashboard_loads: int = 0
-    packet_builds: int = 0
-    in_flight: int = 0
-    live_loads: int = 0
-    stale_loads: int = 0
-
-    def count_other(self, what: str) -> None:
-        with self.lock:
-            self.other[what] = self.other.get(what, 0) + 1
-
-
-class Browser:
-    """One signed-in person: a cookie jar and the CSRF token of the page they opened."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.token = ""
-
-    def request(self, method: str, path: str, data: bytes | None = None,
-                headers: dict | None = None, timeout: float = HANG) -> tuple[int, bytes]:
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers=headers or {})
-        try:
-            with self.opener.open(req, timeout=timeout) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
-
-    def page_token(self, path: str) -> str:
-        status, body = self.request("GET", path)
-        match = CSRF_RE.search(body.decode())
-        if status != 200 or not match:
-            raise RuntimeError(f"GET {path}: {status}, no CSRF token")
-        self.token = match.group(1)
-        return self.token
-
-    def post_form(self, path: str, fields: dict) -> tuple[int, bytes]:
-        data = urllib.parse.urlencode({"csrf_token": self.token, **fields}).encode()
-        return self.request("POST", path, data,
-                            {"Content-Type": "application/x-www-form-urlencoded"})
-
-    def sign_in(self, email: str) -> None:
-        self.page_token("/login")
-        status, _ = self.post_form("/login", {"email": email, "password": PASSWORD})
-        if status != 200 or not any(c.name == "facilitator_session" for c in self.jar):
-            raise RuntimeError(f"sign-in as {email} failed: {status}")
 
 
 class Server:
@@ -199,326 +139,6 @@ def _healthy(base: str) -> bool:
         return False
 
 
-# --- the people -----------------------------------------------------------------------
-
-
-#: Share of saves typed into the paragraph everyone writes in (the rest go into the
-#: editor's own paragraph, as note-takers mostly do): the real overlaps.
-SHARED_SHARE = 0.1
-#: Lines kept per paragraph: older ones are deleted, as a note-taker tidies up.
-KEEP_LINES = 6
-
-
-def _typed(text: str, n: int, line: str, shared: bool) -> str:
-    """The notes with ``line`` typed at the top of editor n's paragraph (or the shared one)."""
-    head = "== everyone ==" if shared else f"== editor {n} =="
-    paragraphs = text.split("\n\n") if text else []
-    for i, para in enumerate(paragraphs):
-        lines = para.split("\n")
-        if lines[0] == head:
-            paragraphs[i] = "\n".join([head, line] + lines[1:KEEP_LINES])
-            return "\n\n".join(paragraphs)
-    if shared:
-        return "\n\n".join([f"{head}\n{line}"] + paragraphs)
-    return "\n\n".join(paragraphs + [f"{head}\n{line}"])
-
-
-def editor(n: int, base: str, meeting_id: int, tally: Tally, stop: threading.Event,
-           pause: float, ready: threading.Semaphore, go: threading.Event) -> None:
-    """Autosave like static/js/meeting-notes.js: a base version, the server's merge taken
-    as the new text, re-based after a 409 (a real overlap the person merges by hand)."""
-    rng = random.Random(n)
-    b = Browser(base)
-    b.sign_in(EDITOR_ACCOUNTS[n % len(EDITOR_ACCOUNTS)])
-    b.page_token(f"/meetings/{meeting_id}/live")
-    status, raw = b.request("GET", f"/meetings/{meeting_id}/notes")
-    state = json.loads(raw)
-    version, text, saves = state["version"], state["body"], 0
-    ready.release()
-    go.wait()
-    while not stop.is_set():
-        saves += 1
-        line = f"editor {n} save {saves} {rng.getrandbits(48):012x}"
-        body = _typed(text, n, line, rng.random() < SHARED_SHARE)
-        data = json.dumps({"body": body, "base_version": version}).encode()
-        started = time.monotonic()
-        with tally.lock:
-            tally.in_flight += 1
-        try:
-            status, raw = b.request("POST", f"/meetings/{meeting_id}/notes", data,
-                                    {"Content-Type": "application/json",
-                                     "X-CSRFToken": b.token})
-        except (OSError, http.client.HTTPException):  # killed under this request (even
-            # half-way through its answer, now that a merge answers with the notes): not
-            # acknowledged
-            if stop.is_set():
-                return
-            tally.count_other("connection error")
-            time.sleep(0.5)
-            continue
-        finally:
-            with tally.lock:
-                tally.in_flight -= 1
-        elapsed = time.monotonic() - started
-        if LOCKED.encode() in raw:
-            with tally.lock:
-                tally.locked += 1
-        if status == 200:
-            answer = json.loads(raw)
-            now = time.monotonic()
-            with tally.lock:
-                tally.save_times.append(elapsed)
-                if answer.get("merged"):
-                    tally.merged += 1
-                    # Two versions: this save as sent, and the merged text now current.
-                    if answer["version"] == answer["mine_version"]:  # nothing new to add
-                        tally.acks.append(Ack(meeting_id, answer["version"], answer["body"],
-                                              now, line))
-                    else:
-                        tally.acks.append(Ack(meeting_id, answer["mine_version"], body, now,
-                                              line))
-                        tally.acks.append(Ack(meeting_id, answer["version"], answer["body"],
-                                              now))
-                else:
-                    tally.acks.append(Ack(meeting_id, answer["version"], body, now, line))
-            version, text = answer["version"], answer.get("body", body)
-        elif status == 409:
-            server = json.loads(raw)
-            with tally.lock:
-                tally.refused += 1
-                tally.save_times.append(elapsed)
-            # The person merges by hand: keep their line on top of the server's text.
-            version, text = server["server_version"], server["server_body"]
-        elif status >= 500:
-            with tally.lock:
-                tally.server_errors += 1
-        else:
-            tally.count_other(f"notes {status}")
-        if pause:
-            time.sleep(rng.uniform(0, pause))
-
-
-def analyst(base: str, tally: Tally, stop: threading.Event, go: threading.Event) -> None:
-    """Load the dispute-resolution dashboard again and again."""
-    b = Browser(base)
-    b.sign_in("analyst@riverside.example")
-    go.wait()
-    while not stop.is_set():
-        try:
-            status, raw = b.request("GET", "/adr/dashboard")
-        except OSError:
-            if stop.is_set():
-                return
-            tally.count_other("dashboard connection error")
-            continue
-        _count_page(tally, status, raw, "dashboard")
-        if status == 200:
-            with tally.lock:
-                tally.dashboard_loads += 1
-        time.sleep(0.2)
-
-
-def advocate(base: str, family_id: int, packet_id: int, tally: Tally,
-             stop: threading.Event, go: threading.Event) -> None:
-    """Build the demo packet, wait for it to finish, build it again."""
-    b = Browser(base)
-    b.sign_in("advocate@familyvoices.example")
-    go.wait()
-    page = f"/records/families/{family_id}/packets/{packet_id}"
-    while not stop.is_set():
-        try:
-            b.page_token(page)
-            status, raw = b.post_form(page + "/build", {})
-            _count_page(tally, status, raw, "packet build")
-            while not stop.is_set():
-                status, raw = b.request("GET", page + "/status")
-                _count_page(tally, status, raw, "packet status")
-                state = json.loads(raw) if status == 200 else {}
-                if state.get("status") in ("done", "failed"):
-                    if state["status"] == "done":
-                        with tally.lock:
-                            tally.packet_builds += 1
-                    else:
-                        tally.count_other("packet build failed")
-                    break
-                time.sleep(0.5)
-        except (OSError, RuntimeError):
-            if stop.is_set():
-                return
-            raise
-
-
-def _watching(base: str, meeting_id: int, tally: Tally, stop: threading.Event,
-              go: threading.Event) -> None:
-    b = Browser(base)
-    b.sign_in(EDITOR_ACCOUNTS[0])
-    soak_room.room_watcher(b, meeting_id, tally, stop, go)
-
-
-def _reporting(tally: Tally, fn):
-    """Run a person's loop; an exception is counted (and fails the run), not lost."""
-
-    def run(*args):
-        try:
-            fn(*args)
-        except Exception as exc:  # noqa: BLE001 - reported as a failure of the run
-            tally.count_other(f"{threading.current_thread().name} stopped: {exc!r}"[:200])
-
-    return run
-
-
-def _count_page(tally: Tally, status: int, raw: bytes, what: str) -> None:
-    if LOCKED.encode() in raw:
-        with tally.lock:
-            tally.locked += 1
-    if status >= 500:
-        with tally.lock:
-            tally.server_errors += 1
-    elif status not in (200, 302):
-        tally.count_other(f"{what} {status}")
-
-
-# --- the database ---------------------------------------------------------------------
-
-
-def _flask(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    run = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=HANG)
-    if check and run.returncode != 0:
-        raise RuntimeError(f"flask {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
-    return run
-
-
-def _engine(url: str):
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
-                         poolclass=NullPool)
-
-
-def _rows(url: str, sql: str, **params) -> list[tuple]:
-    from sqlalchemy import text
-
-    engine = _engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
-def _versions(url: str) -> dict[tuple[int, int], str]:
-    return {(m, v): body for m, v, body in _rows(url, """
-        SELECT n.meeting_id, v.version, v.body FROM meeting_note_versions v
-        JOIN meeting_notes n ON n.id = v.note_id""")}
-
-
-def characters_lost(acks: list[Ack], versions: dict[tuple[int, int], str],
-                    finals: dict[int, str]) -> int:
-    """Characters of acknowledged typing found neither in the final notes nor in a kept
-    version of the same meeting."""
-    kept: dict[int, list[str]] = {}
-    for (m, _), body in versions.items():
-        kept.setdefault(m, []).append(body)
-    return sum(len(a.inserted) for a in acks if a.inserted
-               and a.inserted not in finals.get(a.meeting_id, "")
-               and not any(a.inserted in body for body in kept.get(a.meeting_id, ())))
-
-
-def check_acks(acks: list[Ack], versions: dict[tuple[int, int], str]) -> tuple[int, int]:
-    """(mis-acknowledged, lost): an ack whose version holds other text; a text not kept."""
-    kept = {(m, body) for (m, _), body in versions.items()}
-    wrong = sum(1 for a in acks if versions.get((a.meeting_id, a.version)) != a.body)
-    lost = sum(1 for a in acks if (a.meeting_id, a.body) not in kept)
-    return wrong, lost
-
-
-def integrity(url: str) -> str:
-    """'ok', or what is wrong: SQLite's integrity_check; on PostgreSQL amcheck and sanity."""
-    problems = []
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1]
-        conn = sqlite3.connect(path)
-        try:
-            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-            problems += [] if result == ["ok"] else result[:5]
-            fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-            problems += [f"foreign key: {row}" for row in fk[:5]]
-        finally:
-            conn.close()
-    else:
-        from sqlalchemy import text
-
-        engine = _engine(url)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("CREATE EXTENSION IF NOT EXISTS amcheck"))
-                indexes = conn.execute(text("""
-                    SELECT c.oid::regclass::text FROM pg_index i
-                    JOIN pg_class c ON c.oid = i.indexrelid
-                    JOIN pg_namespace n ON n.oid = c.relnamespace
-                    JOIN pg_am a ON a.oid = c.relam
-                    WHERE n.nspname = 'public' AND a.amname = 'btree'""")).scalars().all()
-                for name in indexes:
-                    conn.execute(text("SELECT bt_index_check(CAST(:n AS regclass), true)"),
-                                 {"n": name})
-        except Exception as exc:  # noqa: BLE001 - reported, and the run fails
-            problems.append(f"amcheck: {exc}")
-        finally:
-            engine.dispose()
-    # Both engines: each note's text is its newest version, and no version is missing.
-    for meeting_id, version, count, newest_matches in _rows(url, """
-            SELECT n.meeting_id, n.version, COUNT(v.id),
-                   SUM(CASE WHEN v.version = n.version AND v.body = n.body THEN 1 ELSE 0 END)
-            FROM meeting_notes n LEFT JOIN meeting_note_versions v ON v.note_id = n.id
-            GROUP BY n.id, n.meeting_id, n.version"""):
-        if version and (count != version or newest_matches != 1):
-            problems.append(f"meeting {meeting_id}: version {version}, {count} versions kept")
-    return "ok" if not problems else "; ".join(str(p) for p in problems)
-
-
-class Place:
-    """A fresh database and storage folder: a temporary SQLite file, or a new PostgreSQL
-    database in the cluster that admin_url names."""
-
-    def __init__(self, engine: str, tmp: Path, name: str, admin_url: str | None):
-        self.engine, self.admin_url, self.name = engine, admin_url, name
-        self.storage = tmp / f"{name}-storage"
-        if engine == "sqlite":
-            self.url = f"sqlite:///{tmp / (name + '.db')}"
-        else:
-            from sqlalchemy import text
-
-            self.db = f"soak_{os.getpid()}_{name}"
-            admin = _engine(admin_url)
-            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.db}"'))
-                conn.execute(text(f'CREATE DATABASE "{self.db}"'))
-            admin.dispose()
-            base, _, _ = admin_url.rpartition("/")
-            self.url = f"{base}/{self.db}"
-
-    def drop(self) -> None:
-        if self.engine == "postgresql":
-            from sqlalchemy import text
-
-            admin = _engine(self.admin_url)
-            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)'))
-            admin.dispose()
-
-
-def app_env(place: Place) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(DATABASE_URL=place.url, STORAGE_DIR=str(place.storage),
-               HUEY_FILE=str(place.storage.parent / f"{place.storage.name}-huey.db"),
-               SECRET_KEY="soak-secret-key-for-this-run-only", PYTHONUNBUFFERED="1")
-    if not os.environ.get("SOAK_LIBREOFFICE"):
-        env["FLASK_PACKETS_DISABLE_LIBREOFFICE"] = "true"
-    return env
-
-
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -552,10 +172,10 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
                                capture_output=True, text=True, timeout=HANG)
         if setup.returncode != 0:
             raise RuntimeError(f"migrate and demo failed:\n{setup.stdout}{setup.stderr}")
-        meetings = [r[0] for r in _rows(live.url, """
+        meetings = [r[0] for r in query_rows(live.url, """
             SELECT m.id FROM meetings m JOIN organizations o ON o.id = m.organization_id
             WHERE o.slug = 'riverside' ORDER BY m.id""")]
-        family_id, packet_id = _rows(live.url, "SELECT family_id, id FROM packets")[0]
+        family_id, packet_id = query_rows(live.url, "SELECT family_id, id FROM packets")[0]
         phase("migrate+demo")
         base = server.start()
         phase("start")
@@ -565,9 +185,9 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         people = [(f"editor-{i}", editor, (i, base, meetings[i % len(meetings)], tally, stop,
                                            pause, ready, go)) for i in range(editors)]
         people += [("analyst", analyst, (base, tally, stop, go)),
-                   ("room watcher", _watching, (base, meetings[0], tally, stop, go)),
+                   ("room watcher", room_watcher, (base, meetings[0], tally, stop, go)),
                    ("advocate", advocate, (base, family_id, packet_id, tally, stop, go))]
-        threads = [threading.Thread(target=_reporting(tally, fn), args=args, name=name,
+        threads = [threading.Thread(target=reporting(tally, fn), args=args, name=name,
                                     daemon=True) for name, fn, args in people]
         for t in threads:
             t.start()
@@ -584,7 +204,7 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
             before_backup = list(tally.acks)
         backup_dir = tmp / "backup"
         b0 = time.monotonic()
-        run = _flask(env, "backup", str(backup_dir), check=False)
+        run = run_flask(env, "backup", str(backup_dir), check=False)
         backup_s = time.monotonic() - b0
         if run.returncode != 0:
             failures.append(f"flask backup failed: {run.stdout}{run.stderr}")
@@ -612,9 +232,9 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         phase("run+kill")
 
         base = server.start()  # restart on the same database
-        after = _versions(live.url)
+        after = stored_versions(live.url)
         wrong, lost = check_acks(acks, after)
-        finals = dict(_rows(live.url, "SELECT meeting_id, body FROM meeting_notes"))
+        finals = dict(query_rows(live.url, "SELECT meeting_id, body FROM meeting_notes"))
         chars_lost = characters_lost(acks, after, finals)
         duplicate = len(acks) - len({(a.meeting_id, a.version) for a in acks})
         check = integrity(live.url)
@@ -631,13 +251,13 @@ def soak(engine: str, seconds: float, editors: int, pause: float) -> int:
         restore_report = "skipped (backup failed)"
         if run.returncode == 0:
             restore_env = app_env(restored)
-            rr = _flask(restore_env, "restore", str(backup_dir), check=False)
+            rr = run_flask(restore_env, "restore", str(backup_dir), check=False)
             if rr.returncode != 0:
                 failures.append(f"flask restore failed: {rr.stdout}{rr.stderr}")
                 restore_report = "failed"
             else:
                 r_check = integrity(restored.url)
-                r_wrong, r_lost = check_acks(before_backup, _versions(restored.url))
+                r_wrong, r_lost = check_acks(before_backup, stored_versions(restored.url))
                 restore_report = (f"integrity {r_check}; {len(before_backup)} saves "
                                   f"acknowledged before the backup: {r_lost} missing, "
                                   f"{r_wrong} with another text; backup took {backup_s:.1f} s")

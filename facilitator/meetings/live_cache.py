@@ -28,7 +28,9 @@ from flask import current_app, g, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-#: Where the room (which owns the counter) answers "the meeting's counter now".
+#: Where the room (which owns the counter) answers "the meeting's counter now". These
+#: hooks and ``LATE_HOOKS`` are given the live page's head (``live_fragments.LiveHead``:
+#: ``id``, ``organization_id``), read before the meeting is loaded, not the mapped meeting.
 COUNTER_HOOKS: list[Callable[[Any], int | None]] = []
 #: What the room puts in late (``late``), asked on every load, kept page or not.
 LATE_HOOKS: list[Callable[[Any], None]] = []

@@ -12,7 +12,9 @@ received a record, and why) are erased under the certificate's reference.
 Dispute-resolution cases are not deleted: the counts of the federal 618
 report are not child data, so each case stays with the child's data taken
 out (family and meeting links, student reference replaced by an anonymous
-one shared by that child's cases, notes emptied; its survey links deleted).
+one shared by that child's cases, notes emptied; its survey links deleted). A state
+program's records of such a case (``keep.KEPT_WITH_CASE``: its assignments, sessions,
+rotation log) stay too, with every text column that could describe the family erased.
 Files leave the storage folder after the commit. On SQLite the deleting
 connection runs with ``secure_delete`` (freed space is zeroed) and the WAL is
 checkpointed and truncated afterwards; on PostgreSQL the tables concerned and the
@@ -58,6 +60,7 @@ LABELS = {
     "family_inputs": "The family's input before meetings",
     "family_input_concerns": "Concerns the family wrote before meetings",
     "meeting_continuations": "Links between continued meetings",
+    "program_requests": "Requests to the state program (the family's own words)",
 }
 #: Tables that are never destroyed with a family (they hold no child data).
 KEPT = {"adr_cases", "audit_entries", "audit_entry_details", "destruction_certificates"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from helpers import post_form, sign_in
-from program_steps import accept_by_link, propose
+from program_steps import propose
 from sqlalchemy import select
 
 from facilitator.adr.models import AdrCase
@@ -22,9 +22,9 @@ from facilitator.rights.models import DestructionCertificate
 WORDS = "Canary Student"  # the child's name, in every free-text field below
 
 
-def _the_program_works_the_case(app, coordinator, state) -> tuple[int, int]:
-    """Rotation, the neutral's acceptance, a session with a note, the month's payment, then
-    a party's objection (in its own words); and the family's own request for the case."""
+def _the_program_works_the_case(app, coordinator, state):
+    """Rotation, the neutral's acceptance (with a note), a session with a note, the month's
+    payment; and the family's own request for the case. Returns the neutral's client."""
     state["case"].received_on = date(2026, 10, 1)
     db.session.add(ProgramRequest(
         organization_id=state["org"].id, reference="REQ-KEEP01", requester="parent",
@@ -33,11 +33,13 @@ def _the_program_works_the_case(app, coordinator, state) -> tuple[int, int]:
         concerns=f"{WORDS} has no reading support", case_id=state["case"].id))
     db.session.commit()
     propose(coordinator, state)
-    accept_by_link(app, coordinator, state)
-    sign_in(coordinator, state["coordinator"].email)
     made = db.session.execute(select(Assignment)).scalar_one()
     neutral = app.test_client()
     sign_in(neutral, "cruz@mediators.example")
+    page = f"/program/my-cases/offers/{made.id}"
+    r = post_form(neutral, page, {"answer": "accepted", "attest": "y",
+                                  "reason": f"I once met {WORDS}'s aunt"}, token_from=page)
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
     page = f"/program/my-cases/{made.id}/sessions"
     r = post_form(neutral, page, {"on": "2026-11-10", "kind": "held", "hours": "2",
                                   "miles": "0", "outcome": "full",
@@ -47,20 +49,16 @@ def _the_program_works_the_case(app, coordinator, state) -> tuple[int, int]:
                   {"month": "2026-11"}, token_from="/program/payments?month=2026-11",
                   follow_redirects=True)
     assert "Approved $450.00 for Cruz Delgado" in r.get_data(as_text=True)
-    page = f"/program/cases/{state['case'].id}/assignment"
-    r = post_form(coordinator, f"{page}/{made.id}/object",
-                  {"o-party": "parent", "o-reason": f"{WORDS}'s father knows the neutral"},
-                  token_from=page)
-    assert r.status_code == 302, r.get_data(as_text=True)[:500]
-    return made.id, db.session.execute(select(Payment.id)).scalar_one()
+    return neutral
 
 
 def test_the_program_keeps_its_records_of_a_destroyed_familys_case(app, client, signed_in,
                                                                    make_user, state):
-    state["coordinator"] = make_user("facilitator", org=state["org"])
     coordinator = app.test_client()
-    sign_in(coordinator, state["coordinator"].email)
-    assignment_id, payment_id = _the_program_works_the_case(app, coordinator, state)
+    sign_in(coordinator, make_user("facilitator", org=state["org"]).email)
+    neutral = _the_program_works_the_case(app, coordinator, state)
+    assignment_id = db.session.execute(select(Assignment.id)).scalar_one()
+    payment_id = db.session.execute(select(Payment.id)).scalar_one()
     case_id, family_id = state["case"].id, state["family"].id
     details = db.session.execute(select(ProgramCase)).scalar_one()
     session = db.session.execute(select(ProgramSession)).scalar_one()
@@ -68,7 +66,8 @@ def test_the_program_keeps_its_records_of_a_destroyed_familys_case(app, client, 
                                            RotationEntry.decision, RotationEntry.at)
                                     .order_by(RotationEntry.id)).all()
     assert any(WORDS in (r or "") for r in db.session.execute(
-        select(RotationEntry.reasons)).scalars())  # the objection's words are in the log
+        select(RotationEntry.reasons)).scalars())  # the neutral's note is in the log
+    assert WORDS in session.note and WORDS in db.session.get(Assignment, assignment_id).reason
 
     signed_in("admin", org=state["org"])
     url = f"/families/{family_id}/destroy"
@@ -88,8 +87,8 @@ def test_the_program_keeps_its_records_of_a_destroyed_familys_case(app, client, 
         details.id, case_id, state["riverside"].id, "es")
     made = db.session.get(Assignment, assignment_id)
     assert (made.case_id, made.neutral_id, made.method, made.status, made.reason) == (
-        case_id, state["cruz"].id, "rotation", "objected", "")
-    assert made.proposed_at and made.responded_at
+        case_id, state["cruz"].id, "rotation", "accepted", "")
+    assert made.attested_no_conflict and made.proposed_at and made.responded_at
     paid = db.session.get(ProgramSession, session.id)
     assert (paid.assignment_id, paid.neutral_id, paid.on, paid.kind, paid.outcome) == (
         assignment_id, state["cruz"].id, date(2026, 11, 10), "held", "full")
@@ -99,10 +98,9 @@ def test_the_program_keeps_its_records_of_a_destroyed_familys_case(app, client, 
         state["cruz"].id, 45000, 1)
     log = db.session.execute(select(RotationEntry).order_by(RotationEntry.id)).scalars().all()
     assert [(e.id, e.neutral_id, e.decision, e.at) for e in log] == [tuple(r) for r in log_before]
-    # Why each one ahead was passed over stays (vocabulary); what a party said goes.
+    # Why each one ahead was passed over stays (vocabulary); what the neutral wrote goes.
     assert [(e.decision, e.reasons) for e in log] == [
-        ("skipped", "conflict"), ("skipped", "language"), ("proposed", ""), ("accepted", ""),
-        ("objected", "")]
+        ("skipped", "conflict"), ("skipped", "language"), ("proposed", ""), ("accepted", "")]
     for table in KEPT_WITH_CASE:
         for row in db.session.execute(select(db.metadata.tables[table])).all():
             assert "Canary" not in repr(row), (table, row)
@@ -111,23 +109,27 @@ def test_the_program_keeps_its_records_of_a_destroyed_familys_case(app, client, 
         DestructionCertificate.reference == reference)).scalar_one()
     counts = dict(cert.counts)
     assert counts["State program case records"] == 1 and counts["Neutral assignments"] == 1
-    assert counts["Sessions of neutrals"] == 1 and counts["Rotation log entries"] == 5
+    assert counts["Sessions of neutrals"] == 1 and counts["Rotation log entries"] == 4
     assert counts["Requests to the state program (the family's own words)"] == 1
     assert cert.cases_anonymized == 1
     page = client.get(f"/admin/destruction-certificates/{reference}").get_data(as_text=True)
     kept_part = page.split("kept without child data (free text erased)")[1]
     assert "Rotation log entries" in kept_part and "Requests to" not in kept_part
-    assert "<dt>State program records of those cases kept without child data</dt><dd>8</dd>" \
+    assert "<dt>State program records of those cases kept without child data</dt><dd>7</dd>" \
         in page
 
-    # The program's own pages still load, with the anonymized case and what it paid.
-    for path, shown in ((("/program/cases", "M-2026-001")),
-                        (f"/program/cases/{case_id}/assignment", "Cruz Delgado"),
-                        ("/program/payments?month=2026-11", "$450.00"),
-                        ("/program/payments.csv?month=2026-11", "450.00"),
-                        ("/program/figures", "Program figures"),
-                        ("/program/figures.csv", "payments,2026-11,amount,450.00")):
-        r = coordinator.get(path)
+    # The program's own pages still load, with the anonymized case and what it paid; so do
+    # the neutral's (the case, its sessions).
+    for user, path, shown in (
+            (coordinator, "/program/cases", "M-2026-001"),
+            (coordinator, f"/program/cases/{case_id}/assignment", "Cruz Delgado"),
+            (coordinator, "/program/payments?month=2026-11", "$450.00"),
+            (coordinator, "/program/payments.csv?month=2026-11", "450.00"),
+            (coordinator, "/program/figures", "Program figures"),
+            (coordinator, "/program/figures.csv", "payments,2026-11,amount,450.00"),
+            (neutral, "/program/my-cases", "M-2026-001"),
+            (neutral, f"/program/my-cases/{assignment_id}/sessions", "$450.00")):
+        r = user.get(path)
         html = r.get_data(as_text=True)
         assert r.status_code == 200, (path, html[:500])
         assert shown in html and "Canary" not in html, path

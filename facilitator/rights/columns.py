@@ -55,6 +55,15 @@ ALLOWED = {
     # professionals): about no family, and a case's neutral must stay on the roster.
     "program_districts": {"code", "name", "region"},
     "program_neutrals": {"name", "email", "phone", "processes", "languages", "regions"},
+    # The program's records of a kept case (rights/keep.py): only vocabulary stays.
+    # A language code from i18n.LANGUAGES (which neutral may serve, interpreter costs).
+    "program_cases": {"language"},
+    # rotation or parties; proposed, accepted, declined, objected, ended.
+    "program_assignments": {"method", "status"},
+    # proposed, skipped, chosen_by_parties, accepted, declined, objected.
+    "program_rotation_log": {"decision"},
+    # held, late_cancel, cancelled, no_show; full, partial, none, continued (or empty).
+    "program_sessions": {"kind", "outcome"},
 }
 
 

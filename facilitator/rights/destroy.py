@@ -12,7 +12,9 @@ received a record, and why) are erased under the certificate's reference.
 Dispute-resolution cases are not deleted: the counts of the federal 618
 report are not child data, so each case stays with the child's data taken
 out (family and meeting links, student reference replaced by an anonymous
-one shared by that child's cases, notes emptied; its survey links deleted).
+one shared by that child's cases, notes emptied; its survey links deleted). A state
+program's records of such a case (``keep.KEPT_WITH_CASE``: its assignments, sessions,
+rotation log) stay too, with every text column that could describe the family erased.
 Files leave the storage folder after the commit. On SQLite the deleting
 connection runs with ``secure_delete`` (freed space is zeroed) and the WAL is
 checkpointed and truncated afterwards; on PostgreSQL the tables concerned and the
@@ -34,6 +36,7 @@ from ..extensions import db
 from ..packets import storage
 from ..packets.services import _after_commit, is_building
 from .columns import vacuum_statistics
+from .keep import KEPT_WITH_CASE, anonymize_kept
 from .models import DestructionCertificate, new_reference
 
 #: How each table's rows are named on the certificate.
@@ -57,6 +60,7 @@ LABELS = {
     "family_inputs": "The family's input before meetings",
     "family_input_concerns": "Concerns the family wrote before meetings",
     "meeting_continuations": "Links between continued meetings",
+    "program_requests": "Requests to the state program (the family's own words)",
 }
 #: Tables that are never destroyed with a family (they hold no child data).
 KEPT = {"adr_cases", "audit_entries", "audit_entry_details", "destruction_certificates"}
@@ -70,29 +74,40 @@ def _t(name: str):
     return db.metadata.tables[name]
 
 
-def _scopes(family_id: int, org_id: int, case_ids=()) -> dict:
-    """For each table holding the family's rows: the condition that picks them.
+def _scopes(family_id: int, org_id: int, case_ids=()) -> tuple[dict, dict]:
+    """For each table holding the family's rows: the condition that picks them; and for
+    each table in ``KEPT_WITH_CASE``: the condition that picks its rows to keep, anonymized.
 
     A row belongs to the family when one of its foreign keys (required or not)
     leads to a row that belongs to the family, or to one of its (kept,
     anonymized) cases: found from the schema, parents before children, so a
-    table added later is covered without a change here.
+    table added later is covered without a change here. A row of a
+    ``KEPT_WITH_CASE`` table that a kept case (or a kept row) leads to is kept
+    instead, unless a deleted row leads to it too (the deletions run first).
     """
     families = _t("families")
     conds = {"families": and_(families.c.id == family_id, families.c.organization_id == org_id)}
-    parents = {"adr_cases": _t("adr_cases").c.id.in_(list(case_ids))}
+    kept = {"adr_cases": _t("adr_cases").c.id.in_(list(case_ids))}
     for t in db.metadata.sorted_tables:
-        if t.name in KEPT or t.name in conds:
+        if t.name in KEPT or t.name in conds or t.name in kept:
             continue
-        picks = []
+        picks, keeps = [], []
         for fk in t.foreign_keys:
             parent = fk.column.table
-            where = conds.get(parent.name, parents.get(parent.name))
-            if where is not None and parent is not t:
-                picks.append(fk.parent.in_(select(fk.column).where(where)))
+            if parent is t:
+                continue
+            if parent.name in conds:
+                picks.append(fk.parent.in_(select(fk.column).where(conds[parent.name])))
+            elif parent.name in kept:
+                keeps.append(fk.parent.in_(select(fk.column).where(kept[parent.name])))
+        if t.name not in KEPT_WITH_CASE:
+            picks += keeps
+        elif keeps:
+            kept[t.name] = or_(*keeps)
         if picks:
             conds[t.name] = or_(*picks)
-    return conds
+    del kept["adr_cases"]
+    return conds, kept
 
 
 def destroy_family(family, user) -> DestructionCertificate:
@@ -133,7 +148,7 @@ def destroy_family(family, user) -> DestructionCertificate:
         update(cases).where(cases.c.id.in_(case_ids))
         .values(family_id=None, meeting_id=None, notes="", student_ref=anon_ref)).rowcount
 
-    scopes = _scopes(family_id, org_id, case_ids)
+    scopes, kept = _scopes(family_id, org_id, case_ids)
     counts = []
     for t in db.metadata.sorted_tables:
         if t.name in scopes:
@@ -144,6 +159,7 @@ def destroy_family(family, user) -> DestructionCertificate:
     for t in reversed(db.metadata.sorted_tables):
         if t.name in scopes:
             db.session.execute(delete(t).where(scopes[t.name]))
+    counts += anonymize_kept(kept)
     reference = new_reference()
     erased = erase_details(org_id, family_id, reference)
     if erased:
@@ -200,4 +216,5 @@ def scrub_after_commit(tables: list[str] | None = None) -> dict:
 
 def destroyed_tables() -> list[str]:
     """Every table a destruction deletes from or changes."""
-    return sorted({*_scopes(0, 0), "adr_cases", "audit_entry_details"})
+    scopes, kept = _scopes(0, 0)
+    return sorted({*scopes, *kept, "adr_cases", "audit_entry_details"})

@@ -23,6 +23,7 @@ from . import tasks
 from .destroy import DestroyError, destroy_family, scrub_after_commit
 from .export_task import queue_export, status_of
 from .forms import DestroyForm, ExportForm
+from .keep import KEPT_WITH_CASE
 from .models import DestructionCertificate, FamilyExport
 
 bp = Blueprint("rights", __name__)
@@ -144,4 +145,7 @@ def certificate(reference: str):
         DestructionCertificate.reference == reference[:20])).scalar_one_or_none()
     if cert is None:
         abort(404)
-    return render_template("rights/certificate.html", cert=cert)
+    kept = set(KEPT_WITH_CASE.values())
+    return render_template("rights/certificate.html", cert=cert,
+                           destroyed=[c for c in cert.counts if c[0] not in kept],
+                           kept=[c for c in cert.counts if c[0] in kept])

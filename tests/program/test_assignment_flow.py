@@ -3,9 +3,8 @@ the neutral answers from the mailed link, and then sees that case's meeting and 
 
 from __future__ import annotations
 
-import re
-
 from helpers import post_form, sign_in
+from program_steps import accept_by_link, propose
 from sqlalchemy import select
 
 from facilitator.audit.models import AccessEntry
@@ -14,19 +13,10 @@ from facilitator.notify.models import OutboxMessage
 from facilitator.program.models import Assignment, RotationEntry
 
 
-def _propose(client, state):
-    case = state["case"]
-    page = f"/program/cases/{case.id}/assignment"
-    r = post_form(client, f"{page}/details", {"d-district": str(state["riverside"].id),
-                                              "d-language": "es"}, token_from=page)
-    assert r.status_code == 302, r.get_data(as_text=True)
-    return post_form(client, f"{page}/propose", token_from=page, follow_redirects=True)
-
-
 def test_the_coordinator_proposes_and_the_log_says_who_was_passed_over(client, signed_in,
                                                                       state):
     signed_in("facilitator", org=state["org"])
-    r = _propose(client, state)
+    r = propose(client, state)
     html = r.get_data(as_text=True)
     # Ana (never assigned, first in line) has a conflict with Riverside; Ben has no Spanish.
     assert "Proposed Cruz Delgado" in html
@@ -47,30 +37,11 @@ def test_the_coordinator_proposes_and_the_log_says_who_was_passed_over(client, s
     assert db.session.execute(select(db.func.count(Assignment.id))).scalar_one() == 1
 
 
-def _accept_by_link(app, client, state):
-    body = db.session.execute(select(OutboxMessage.body).where(
-        OutboxMessage.kind == "neutral_offer")).scalar_one()
-    link = re.search(r"https?://\S+/program/offer/(\S+)", body)
-    assert link, body
-    post_form(client, "/logout")  # the link needs no sign-in
-    anon = app.test_client()
-    if True:
-        page = f"/program/offer/{link.group(1)}"
-        html = anon.get(page).get_data(as_text=True)
-        assert "Will you take case M-2026-001" in html and "Canary" not in html
-        r = post_form(anon, page, {"answer": "accepted"}, token_from=page)
-        assert "confirm that you have no conflict" in r.get_data(as_text=True)
-        r = post_form(anon, page, {"answer": "accepted", "attest": "y"}, token_from=page)
-        assert "You accepted the case" in r.get_data(as_text=True)
-        assert anon.get(page).status_code == 404  # used up
-    return link.group(1)
-
-
 def test_the_neutral_accepts_by_link_and_then_sees_only_this_case(app, client, signed_in,
                                                                   state):
     signed_in("facilitator", org=state["org"])
-    _propose(client, state)
-    _accept_by_link(app, client, state)
+    propose(client, state)
+    accept_by_link(app, client, state)
     assert db.session.execute(select(Assignment.status)).scalar_one() == "accepted"
     uses = db.session.execute(select(db.func.count(AccessEntry.id)).where(
         AccessEntry.record_kind == "external_link")).scalar_one()
@@ -101,7 +72,7 @@ def test_the_neutral_accepts_by_link_and_then_sees_only_this_case(app, client, s
 
 def test_a_party_objects_and_the_next_in_rotation_is_proposed(client, signed_in, state):
     signed_in("facilitator", org=state["org"])
-    _propose(client, state)
+    propose(client, state)
     case = state["case"]
     page = f"/program/cases/{case.id}/assignment"
     made = db.session.execute(select(Assignment)).scalar_one()

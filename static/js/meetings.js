@@ -48,7 +48,7 @@
     var details = document.querySelector("details[data-checklist-src]");
     if (!details) { return; }
     var loaded = false;
-    details.addEventListener("toggle", function () {
+    function load() {
       if (!details.open || loaded) { return; }
       loaded = true;
       var fallback = details.querySelector("[data-checklist-fallback]");
@@ -64,7 +64,10 @@
         loaded = false;
         fallback.insertAdjacentText("afterbegin", "The checklist could not be loaded. ");
       });
-    });
+    }
+    details.addEventListener("toggle", load);
+    // Opened before this script ran (a slow connection): its toggle event is gone already.
+    load();
   }
 
   // --- the prompt list comes once per browser as a fragment the browser caches (its

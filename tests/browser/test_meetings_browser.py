@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -246,3 +247,30 @@ def test_read_only_views_for_an_analyst(page, live_server, browser_sign_in, setu
         assert page.locator("textarea#notes-body").count() == 0
         assert page.get_by_role("button", name="Save reflection").count() == 0
         assert_no_axe_violations(page)
+
+
+def test_the_checklist_opened_before_the_script_ran_still_loads(page, live_server,
+                                                                browser_sign_in, setup):
+    """On a slow connection a person can open the folded checklist before meetings.js has
+    run: its toggle event is gone by then, and the list must load all the same. (Seen on a
+    busy machine: the walkthrough waited for the checkboxes that never came.)"""
+    user, family, meeting = setup
+    browser_sign_in(page, user.email)
+    held = []
+
+    def hold(route):  # the script waits for the test
+        held.append(route)
+
+    page.route("**/static/js/meetings.js*", hold)
+    page.goto(f"{live_server.url}/meetings/{meeting.id}/live", wait_until="commit")
+    summary = page.locator("#during-checklist summary")
+    summary.click()
+    expect(page.locator("#during-checklist details")).to_have_attribute("open", "")
+    expect(page.locator("#during-checklist [data-checklist-fallback]")).to_be_visible()
+    deadline = time.monotonic() + 120  # a hang, not a speed: the request comes at once
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # lets Playwright deliver the route to ``hold``
+    assert held, "meetings.js was not requested"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#during-checklist input[type=checkbox]").first).to_be_visible()

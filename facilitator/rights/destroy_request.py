@@ -16,10 +16,11 @@ are built on the fly: a request has no stored file.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_
 
 from ..extensions import db
 from ..notify.services import idempotency_key
+from ..program.models import ProgramProcess
 from ..program.request_models import MAIL_KINDS, ProgramRequest
 from .destroy import Subject, destroy
 from .models import DestructionCertificate
@@ -30,21 +31,24 @@ LABELS = {
 }
 
 
-def destroy_request(req: ProgramRequest, user) -> DestructionCertificate:
-    """Delete ``req`` and what hangs from it, anonymize the case it became, issue the
-    certificate. Flushes, never commits; run scrub_after_commit after the commit."""
-    org_id, request_id, reference = req.organization_id, req.id, req.reference
+def request_subject(req: ProgramRequest) -> Subject:
+    """What destroying ``req`` starts from: the request, its mail, the case it became."""
+    org_id, request_id = req.organization_id, req.id
     requests, outbox = (db.metadata.tables[n] for n in ("program_requests", "outbox_messages"))
-    cases = db.metadata.tables["adr_cases"]
-    # The case the request became names it (student_ref is the request's reference).
-    case_ids = list(db.session.execute(select(cases.c.id).where(
-        cases.c.id == req.case_id, cases.c.organization_id == org_id,
-        cases.c.student_ref == reference)).scalars()) if req.case_id else []
+    # The case the request became (a resolution meeting's request joined a due process
+    # case of its own: that case is not the request's).
+    own_case = req.case_id and req.process != ProgramProcess.RESOLUTION_FACILITATION
     keys = [idempotency_key(kind, request_id) for kind in MAIL_KINDS]
     seeds = {"program_requests": and_(requests.c.id == request_id,
                                       requests.c.organization_id == org_id),
              "outbox_messages": and_(outbox.c.organization_id == org_id,
                                      outbox.c.idempotency_key.in_(keys))}
-    return destroy(Subject(org_id=org_id, seeds=seeds, case_ids=case_ids,
-                           record=("program_request", request_id),
-                           subject=f"Program request {reference}", labels=LABELS), user)
+    return Subject(org_id=org_id, seeds=seeds, case_ids=[req.case_id] if own_case else [],
+                   record=("program_request", request_id),
+                   subject=f"Program request {req.reference}", labels=LABELS)
+
+
+def destroy_request(req: ProgramRequest, user) -> DestructionCertificate:
+    """Delete ``req`` and what hangs from it, anonymize the case it became, issue the
+    certificate. Flushes, never commits; run scrub_after_commit after the commit."""
+    return destroy(request_subject(req), user)

@@ -156,3 +156,32 @@ def test_another_organization_or_role_cannot_destroy_a_request(app, client, sign
     cert = db.session.execute(select(DestructionCertificate)).scalar_one()
     assert r.status_code == 200 and cert.reference in html and WORDS not in html
     assert coordinator.get("/admin/destruction-certificates").status_code == 403
+
+
+def test_a_declined_request_goes_with_its_letter_and_no_case_is_touched(app, client,
+                                                                       signed_in, state):
+    form = f"/program/{state['org'].slug}/request"
+    r = post_form(app.test_client(), form, {
+        "requester": "parent", "process_kind": "mediation", "contact_name": "A Parent",
+        "contact_email": "parent@family.example", "student_name": WORDS,
+        "district": str(state["riverside"].id), "concerns": f"{WORDS} needs help",
+        "language": "es", "consent_share": "y"}, token_from=form)
+    assert r.status_code == 302
+    req = db.session.execute(select(ProgramRequest)).scalar_one()
+    request_id, reference = req.id, req.reference
+    signed_in("admin", org=state["org"])
+    page = f"/program/requests/{request_id}"
+    r = post_form(client, f"{page}/decision",
+                  {"d-decision": "declined", "d-reason": f"Not for {WORDS}"}, token_from=page)
+    assert r.status_code == 302
+    cases = db.session.execute(select(AdrCase.id, AdrCase.student_ref)).all()
+    assert db.session.execute(select(OutboxMessage.kind)).scalars().all() == [
+        "request_received", "request_decision"]
+    r = post_form(client, f"{page}/destroy", {"reference": reference}, token_from=page)
+    assert r.status_code == 302
+    db.session.commit()
+    assert _holding(WORDS) == [] and _holding("parent@family.example") == []
+    assert db.session.execute(select(AdrCase.id, AdrCase.student_ref)).all() == cases
+    cert = db.session.execute(select(DestructionCertificate)).scalar_one()
+    assert cert.cases_anonymized == 0
+    assert dict(cert.counts)["Mail about the request (with the letter)"] == 2

@@ -185,3 +185,39 @@ def test_a_declined_request_goes_with_its_letter_and_no_case_is_touched(app, cli
     cert = db.session.execute(select(DestructionCertificate)).scalar_one()
     assert cert.cases_anonymized == 0
     assert dict(cert.counts)["Mail about the request (with the letter)"] == 2
+
+
+def test_a_resolution_meetings_request_leaves_the_due_process_case_it_joined(
+        app, client, signed_in, state):
+    dpc = AdrCase(organization_id=state["org"].id, case_ref="DP-2026-009",
+                  process="due_process", received_on=utcnow().date(), school_year=2026,
+                  student_ref="S-DPC", notes="The hearing officer's case")
+    db.session.add(dpc)
+    db.session.commit()
+    dpc_id = dpc.id
+    form = f"/program/{state['org'].slug}/request"
+    r = post_form(app.test_client(), form, {
+        "requester": "both", "process_kind": "resolution_facilitation",
+        "contact_name": "A Parent", "contact_email": "parent@family.example",
+        "student_name": WORDS, "district": str(state["riverside"].id),
+        "concerns": f"{WORDS} needs help", "language": "en", "consent_share": "y"},
+        token_from=form)
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    req = db.session.execute(select(ProgramRequest)).scalar_one()
+    request_id, reference = req.id, req.reference
+    signed_in("admin", org=state["org"])
+    page = f"/program/requests/{request_id}"
+    r = post_form(client, f"{page}/decision", {"d-decision": "approved",
+                                                "d-dpc_case_ref": "DP-2026-009"},
+                  token_from=page)
+    assert r.status_code == 302, r.get_data(as_text=True)[:800]
+    db.session.expire_all()
+    assert db.session.get(ProgramRequest, request_id).case_id == dpc_id
+    r = post_form(client, f"{page}/destroy", {"reference": reference}, token_from=page)
+    assert r.status_code == 302
+    db.session.commit()
+    db.session.expire_all()
+    assert _holding(WORDS) == [] and _holding("parent@family.example") == []
+    kept = db.session.get(AdrCase, dpc_id)  # not the request's own: as it was
+    assert (kept.student_ref, kept.notes) == ("S-DPC", "The hearing officer's case")
+    assert db.session.execute(select(DestructionCertificate.cases_anonymized)).scalar_one() == 0

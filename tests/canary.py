@@ -16,6 +16,7 @@ is 8 long), so a canary found anywhere names the column it was planted in.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import string
 from dataclasses import dataclass, field
@@ -213,3 +214,52 @@ def surviving_in_files(plant: Plant, paths) -> list[str]:
             for origin in plant.found_in(Path(path).read_bytes()):
                 found.append(f"{path} holds the canary planted in {origin}")
     return found
+
+
+def database_files(app) -> list[Path]:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite:///"):
+        return []
+    dbfile = Path(url.removeprefix("sqlite:///"))
+    return [dbfile, Path(f"{dbfile}-wal"), Path(f"{dbfile}-journal")]
+
+
+def postgres_files() -> dict[Path, str]:
+    """The current database's data files after a checkpoint, with their relation names."""
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("CHECKPOINT")
+        datadir = Path(conn.exec_driver_sql("SHOW data_directory").scalar())
+        oid = conn.exec_driver_sql("SELECT oid FROM pg_database "
+                                   "WHERE datname = current_database()").scalar()
+        names = dict(conn.exec_driver_sql(
+            "SELECT pg_relation_filenode(oid)::text, relname FROM pg_class "
+            "WHERE pg_relation_filenode(oid) IS NOT NULL").all())
+    folder = datadir / "base" / str(oid)
+    return {p: names.get(re.sub(r"[._].*", "", p.name), "?")
+            for p in folder.iterdir() if p.is_file()}
+
+
+def plant_rows(plant: Plant, table, where, skip=()) -> int:
+    """Put each planted column's canary in the rows of ``table`` that ``where`` picks (row
+    by row, numbered, where a column is unique); returns how many rows."""
+    keys = list(table.primary_key.columns)
+    rows = db.session.execute(select(*keys).where(where)).all()
+    allowed = ALLOWED.get(table.name, set()) | set(skip)
+    for column in text_columns(table):
+        if column.name in allowed or not rows:
+            continue
+        canary, kind = plant.canary(table.name, column.name), _kind(column)
+        try:
+            with db.session.begin_nested():
+                for n, row in enumerate(rows):
+                    value = f"{canary}{n:x}" if column.unique else canary
+                    value = value.encode() if kind == "binary" else (
+                        {"canary": value} if kind == "json" else value)
+                    db.session.execute(table.update().where(
+                        *[k == v for k, v in zip(keys, row, strict=True)])
+                        .values({column.name: value}))
+        except DBAPIError as exc:  # e.g. a CHECK that allows only a vocabulary
+            plant.skipped[f"{table.name}.{column.name}"] = str(exc.orig)[:200]
+    db.session.commit()
+    return len(rows)

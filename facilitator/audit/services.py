@@ -106,11 +106,17 @@ def record(action: str, record_kind: str, record_id: int | None, *, family_id: i
     return entry
 
 
-def erase_details(org_id: int, family_id: int, reference: str) -> int:
-    """Erase the details (recipient, purpose) of every entry about a family, under a
-    destruction certificate's reference; the entries and their chain stay. Flushes."""
-    entries = db.select(AccessEntry.id).where(AccessEntry.organization_id == org_id,
-                                              AccessEntry.family_id == family_id)
+def erase_details(org_id: int, family_id: int | None, reference: str, *,
+                  record: tuple[str, int] | None = None) -> int:
+    """Erase the details (recipient, purpose) of every entry about a family (or, with
+    ``record``, about one record: its kind and id), under a destruction certificate's
+    reference; the entries and their chain stay. Flushes."""
+    entries = db.select(AccessEntry.id).where(AccessEntry.organization_id == org_id)
+    if record is not None:
+        entries = entries.where(AccessEntry.record_kind == RecordKind(record[0]).value,
+                                AccessEntry.record_id == record[1])
+    else:
+        entries = entries.where(AccessEntry.family_id == family_id)
     erased = db.session.execute(
         db.update(AccessDetails).where(AccessDetails.entry_id.in_(entries),
                                        AccessDetails.erased_under.is_(None))

@@ -35,6 +35,10 @@ class RequestStatus(Vocabulary):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+#: The mail sent about a request (its idempotency key is the kind and the request's id):
+#: destroyed with the request (rights/destroy_request.py).
+MAIL_KINDS = ("request_received", "request_decision")
+
 #: A request in these states is still open.
 OPEN_REQUEST = (RequestStatus.AWAITING_OTHER, RequestStatus.READY)
 

@@ -55,6 +55,13 @@ ALLOWED = {
     # professionals): about no family, and a case's neutral must stay on the roster.
     "program_districts": {"code", "name", "region"},
     "program_neutrals": {"name", "email", "phone", "processes", "languages", "regions"},
+    # A request's reference (REQ- and six random characters, given to the requester): it
+    # names the request on its destruction certificate and is the case_ref of the case it
+    # became (kept, above); no child data. The rest of the request is destroyed.
+    "program_requests": {"reference"},
+    # What a certificate is about, written by the destruction: "Program request " and that
+    # reference (empty for a family, named by its former id).
+    "destruction_certificates": {"subject"},
     # The program's records of a kept case (rights/keep.py): only vocabulary stays.
     # A language code from i18n.LANGUAGES (which neutral may serve, interpreter costs).
     "program_cases": {"language"},

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -74,24 +75,25 @@ def _t(name: str):
     return db.metadata.tables[name]
 
 
-def _scopes(family_id: int, org_id: int, case_ids=()) -> tuple[dict, dict]:
-    """For each table holding the family's rows: the condition that picks them; and for
+def _scopes(seeds: dict, case_ids=()) -> tuple[dict, dict]:
+    """For each table holding the subject's rows: the condition that picks them; and for
     each table in ``KEPT_WITH_CASE``: the condition that picks its rows to keep, anonymized.
 
-    A row belongs to the family when one of its foreign keys (required or not)
-    leads to a row that belongs to the family, or to one of its (kept,
-    anonymized) cases: found from the schema, parents before children, so a
-    table added later is covered without a change here. A row of a
-    ``KEPT_WITH_CASE`` table that a kept case (or a kept row) leads to is kept
-    instead, unless a deleted row leads to it too (the deletions run first).
+    ``seeds`` picks the subject's own rows ({table: condition}: the family, or a request to
+    the state program and its mail). A row belongs to the subject when it is seeded or one
+    of its foreign keys (required or not) leads to a row that belongs to it, or to one of
+    its (kept, anonymized) cases: found from the schema, parents before children, so a
+    table added later is covered without a change here. A row of a ``KEPT_WITH_CASE``
+    table that a kept case (or a kept row) leads to is kept instead, unless a deleted row
+    leads to it too (the deletions run first).
     """
-    families = _t("families")
-    conds = {"families": and_(families.c.id == family_id, families.c.organization_id == org_id)}
+    conds: dict = {}
     kept = {"adr_cases": _t("adr_cases").c.id.in_(list(case_ids))}
     for t in db.metadata.sorted_tables:
-        if t.name in KEPT or t.name in conds or t.name in kept:
+        if t.name in KEPT or t.name in kept:
             continue
-        picks, keeps = [], []
+        picks = [seeds[t.name]] if t.name in seeds else []
+        keeps = []
         for fk in t.foreign_keys:
             parent = fk.column.table
             if parent is t:
@@ -110,6 +112,80 @@ def _scopes(family_id: int, org_id: int, case_ids=()) -> tuple[dict, dict]:
     return conds, kept
 
 
+def family_seeds(family_id: int, org_id: int) -> dict:
+    families = _t("families")
+    return {"families": and_(families.c.id == family_id, families.c.organization_id == org_id)}
+
+
+@dataclass
+class Subject:
+    """What one destruction is about: where its rows start, its cases and files."""
+
+    org_id: int
+    #: {table: condition} picking the subject's own rows (see _scopes).
+    seeds: dict
+    #: Dispute-resolution cases kept for the 618 report, anonymized.
+    case_ids: list
+    #: Stored files removed once the view commits.
+    keys: list = field(default_factory=list)
+    #: The record of access: the destroyed record's kind and id, and its family if any.
+    record: tuple[str, int] = ("family", 0)
+    family_id: int | None = None
+    #: Names the subject on the certificate (no child data), e.g. "Program request REQ-…".
+    subject: str = ""
+    #: Certificate labels that differ from LABELS for this kind of subject.
+    labels: dict = field(default_factory=dict)
+
+
+def destroy(subject: Subject, user) -> DestructionCertificate:
+    """Delete the subject's rows, anonymize its cases and keep their program records
+    without free text, erase the record-of-access details about it, and issue the
+    certificate. Flushes, never commits; the files are removed once the view commits."""
+    org_id = subject.org_id
+    conn = db.session.connection()
+    if conn.dialect.name == "sqlite":
+        # Every connection has it (db.py); said again here because this is what relies on it.
+        conn.exec_driver_sql("PRAGMA secure_delete=ON")
+    cases = _t("adr_cases")
+    anon_ref = "anon-" + secrets.token_hex(6)
+    anonymized = db.session.execute(
+        update(cases).where(cases.c.id.in_(subject.case_ids))
+        .values(family_id=None, meeting_id=None, notes="", student_ref=anon_ref)).rowcount
+
+    scopes, kept = _scopes(subject.seeds, subject.case_ids)
+    labels = {**LABELS, **subject.labels}
+    counts = []
+    for t in db.metadata.sorted_tables:
+        if t.name in scopes:
+            n = db.session.execute(select(func.count()).select_from(t)
+                                   .where(scopes[t.name])).scalar_one()
+            if n:
+                counts.append([labels.get(t.name, _label(t.name)), n])
+    for t in reversed(db.metadata.sorted_tables):
+        if t.name in scopes:
+            db.session.execute(delete(t).where(scopes[t.name]))
+    counts += anonymize_kept(kept)
+    reference = new_reference()
+    erased = erase_details(org_id, subject.family_id, reference,
+                           record=None if subject.family_id else subject.record)
+    if erased:
+        counts.append(["Record-of-access details erased (the entries stay)", erased])
+    # The path-to-resolution counts of the child's cases no longer hold their commitments.
+    refresh_students(org_id, {anon_ref})
+    cert = DestructionCertificate(organization_id=org_id, family_id=subject.family_id,
+                                  subject=subject.subject, reference=reference,
+                                  destroyed_by_id=user.id, counts=counts,
+                                  files_removed=len(subject.keys), cases_anonymized=anonymized)
+    db.session.add(cert)
+    db.session.flush()
+    audit.record(audit.Action.DESTROYED, subject.record[0], subject.record[1],
+                 family_id=subject.family_id, reference=cert.reference, user=user,
+                 organization_id=org_id)
+    keys = list(subject.keys)
+    _after_commit(lambda: [storage.delete(k) for k in keys])
+    return cert
+
+
 def destroy_family(family, user) -> DestructionCertificate:
     """Delete every record of ``family``, anonymize its cases, and issue the certificate.
 
@@ -122,10 +198,6 @@ def destroy_family(family, user) -> DestructionCertificate:
         raise DestroyError("A record packet of this family is being built. Wait until it "
                            "finishes, then destroy the records.")
     family_id, org_id, student_ref = family.id, family.organization_id, family.student_ref
-    conn = db.session.connection()
-    if conn.dialect.name == "sqlite":
-        # Every connection has it (db.py); said again here because this is what relies on it.
-        conn.exec_driver_sql("PRAGMA secure_delete=ON")
     doc, pkt, mtg = _t("packet_documents"), _t("packets"), _t("meetings")
     keys = list(db.session.execute(select(doc.c.storage_key)
                                    .where(doc.c.family_id == family_id)).scalars())
@@ -143,39 +215,9 @@ def destroy_family(family, user) -> DestructionCertificate:
         picks.append(cases.c.student_ref == student_ref)
     case_ids = list(db.session.execute(select(cases.c.id).where(
         cases.c.organization_id == org_id, or_(*picks))).scalars())
-    anon_ref = "anon-" + secrets.token_hex(6)
-    anonymized = db.session.execute(
-        update(cases).where(cases.c.id.in_(case_ids))
-        .values(family_id=None, meeting_id=None, notes="", student_ref=anon_ref)).rowcount
-
-    scopes, kept = _scopes(family_id, org_id, case_ids)
-    counts = []
-    for t in db.metadata.sorted_tables:
-        if t.name in scopes:
-            n = db.session.execute(select(func.count()).select_from(t)
-                                   .where(scopes[t.name])).scalar_one()
-            if n:
-                counts.append([LABELS.get(t.name, _label(t.name)), n])
-    for t in reversed(db.metadata.sorted_tables):
-        if t.name in scopes:
-            db.session.execute(delete(t).where(scopes[t.name]))
-    counts += anonymize_kept(kept)
-    reference = new_reference()
-    erased = erase_details(org_id, family_id, reference)
-    if erased:
-        counts.append(["Record-of-access details erased (the entries stay)", erased])
-    # The path-to-resolution counts of the child's cases no longer hold their commitments.
-    refresh_students(org_id, {anon_ref})
-    cert = DestructionCertificate(organization_id=org_id, family_id=family_id,
-                                  reference=reference, destroyed_by_id=user.id, counts=counts,
-                                  files_removed=len(keys), cases_anonymized=anonymized)
-    db.session.add(cert)
-    db.session.flush()
-    audit.record(audit.Action.DESTROYED, audit.RecordKind.FAMILY, family_id,
-                 family_id=family_id, reference=cert.reference, user=user,
-                 organization_id=org_id)
-    _after_commit(lambda: [storage.delete(k) for k in keys])
-    return cert
+    return destroy(Subject(org_id=org_id, seeds=family_seeds(family_id, org_id),
+                           case_ids=case_ids, keys=keys, record=("family", family_id),
+                           family_id=family_id), user)
 
 
 def _label(table: str) -> str:
@@ -216,5 +258,5 @@ def scrub_after_commit(tables: list[str] | None = None) -> dict:
 
 def destroyed_tables() -> list[str]:
     """Every table a destruction deletes from or changes."""
-    scopes, kept = _scopes(0, 0)
+    scopes, kept = _scopes(family_seeds(0, 0))
     return sorted({*scopes, *kept, "adr_cases", "audit_entry_details"})

@@ -36,3 +36,11 @@ class DestroyForm(FlaskForm):
 
     student_name = StringField("Type the student's name to confirm",
                                validators=[DataRequired(), Length(max=200)])
+
+
+class RequestDestroyForm(FlaskForm):
+    """Confirm a request's destruction by typing its reference."""
+
+    reference = StringField("Type the request's reference to confirm",
+                            validators=[DataRequired(), Length(max=20)],
+                            description="As on the request's page, e.g. REQ-7KQ2M9.")

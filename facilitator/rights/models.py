@@ -1,4 +1,5 @@
-"""The certificate left behind when a family's records are destroyed on request."""
+"""The certificate left behind when records are destroyed on request (a family's, or a
+request to a state program)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ class DestructionCertificate(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     #: Quoted to the parent and kept in the record of access.
     reference: Mapped[str] = mapped_column(String(20), unique=True, default=new_reference)
-    #: The destroyed family's former id: a plain number, the row is gone.
-    family_id: Mapped[int] = mapped_column(Integer)
+    #: The destroyed family's former id: a plain number, the row is gone (None when the
+    #: subject was not a family, e.g. a request to a state program).
+    family_id: Mapped[int | None] = mapped_column(Integer)
+    #: What was destroyed when it was not a family, e.g. "Program request REQ-7KQ2M9" (a
+    #: random reference the requester was given: no child data); empty for a family.
+    subject: Mapped[str] = mapped_column(String(120), default="", server_default="")
     destroyed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     destroyed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: [[kind of record, count], ...] in the order shown on the certificate.

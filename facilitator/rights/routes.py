@@ -19,10 +19,13 @@ from ..auth.sessions import fresh_required
 from ..extensions import db
 from ..families.models import Family
 from ..packets import storage
+from ..program.request_models import ProgramRequest
+from ..program.views import program_org_id
 from . import tasks
 from .destroy import DestroyError, destroy_family, scrub_after_commit
+from .destroy_request import destroy_request
 from .export_task import queue_export, status_of
-from .forms import DestroyForm, ExportForm
+from .forms import DestroyForm, ExportForm, RequestDestroyForm
 from .keep import KEPT_WITH_CASE
 from .models import DestructionCertificate, FamilyExport
 
@@ -119,12 +122,42 @@ def destroy(family_id: int):
             else:
                 reference = cert.reference
                 db.session.commit()
-                scrub_after_commit()
-                current_app.logger.info("family destroyed reference=%s user_id=%s",
-                                        reference, current_user.id)
-                flash("The records are destroyed. Keep this certificate's reference.", "success")
-                return redirect(url_for(".certificate", reference=reference))
+                return _destroyed(reference, "family")
     return render_template("rights/destroy.html", family=family, form=form), (
+        400 if form.errors else 200)
+
+
+def _destroyed(reference: str, what: str):
+    """After the commit: scrub the database files, log, and show the certificate."""
+    scrub_after_commit()
+    current_app.logger.info("%s destroyed reference=%s user_id=%s", what, reference,
+                            current_user.id)
+    flash("The records are destroyed. Keep this certificate's reference"
+          + ("." if access.can("manage_users") else f": {reference}."), "success")
+    if access.can("manage_users"):
+        return redirect(url_for(".certificate", reference=reference))
+    return redirect(url_for("program.requests_list"))  # certificates are the admins'
+
+
+@bp.route("/program/requests/<int:request_id>/destroy", methods=["GET", "POST"])
+@access.require("manage_program")
+@fresh_required
+def destroy_program_request(request_id: int):
+    """Destroy a request to the state program on the parent's request, after the
+    coordinator types its reference; the case it became is kept, anonymized."""
+    program_org_id()
+    req = access.get_or_404(ProgramRequest, request_id)
+    form = RequestDestroyForm()
+    if form.validate_on_submit():
+        if form.reference.data.strip().upper() != req.reference:
+            form.reference.errors.append(
+                "That is not this request's reference. Type it exactly, e.g. "
+                "REQ-7KQ2M9.")
+        else:
+            reference = destroy_request(req, current_user._get_current_object()).reference
+            db.session.commit()
+            return _destroyed(reference, "program request")
+    return render_template("rights/destroy_request.html", req=req, form=form), (
         400 if form.errors else 200)
 
 

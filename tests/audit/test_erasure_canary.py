@@ -17,15 +17,16 @@ column that still holds it.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from canary import (
     ALLOWED,
     Plant,
+    database_files,
     fill_empty_tables,
     plant_everywhere,
     plant_files,
+    postgres_files,
     surviving_in_files,
     surviving_in_tables,
     text_columns,
@@ -56,30 +57,6 @@ def _everything_about(client, admin, family) -> None:
     r.close()
 
 
-def _database_files(app) -> list[Path]:
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("sqlite:///"):
-        return []
-    dbfile = Path(url.removeprefix("sqlite:///"))
-    return [dbfile, Path(f"{dbfile}-wal"), Path(f"{dbfile}-journal")]
-
-
-def _postgres_files() -> dict[Path, str]:
-    """The current database's data files after a checkpoint, with their relation names."""
-    db.session.commit()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("CHECKPOINT")
-        datadir = Path(conn.exec_driver_sql("SHOW data_directory").scalar())
-        oid = conn.exec_driver_sql("SELECT oid FROM pg_database "
-                                   "WHERE datname = current_database()").scalar()
-        names = dict(conn.exec_driver_sql(
-            "SELECT pg_relation_filenode(oid)::text, relname FROM pg_class "
-            "WHERE pg_relation_filenode(oid) IS NOT NULL").all())
-    folder = datadir / "base" / str(oid)
-    return {p: names.get(re.sub(r"[._].*", "", p.name), "?")
-            for p in folder.iterdir() if p.is_file()}
-
-
 def test_the_append_only_record_has_no_text_column_that_could_name_someone():
     """A text column added to audit_entries could never be erased: keep it in the details."""
     table = db.metadata.tables["audit_entries"]
@@ -108,7 +85,7 @@ def test_no_canary_survives_a_destruction(app, client, signed_in, full_family, r
     assert "outbox_messages.attachment" in planted and "audit_entry_details.recipient" in planted
     assert "families.student_name" in planted, planted
     if db.engine.dialect.name == "sqlite":
-        assert any(plant.found_in(p.read_bytes()) for p in _database_files(app) if p.exists())
+        assert any(plant.found_in(p.read_bytes()) for p in database_files(app) if p.exists())
     else:
         # The worst case, not the clock: ANALYZE (autovacuum's, whenever it comes) samples
         # every column it may into pg_statistic while the canaries are there.
@@ -131,13 +108,13 @@ def test_no_canary_survives_a_destruction(app, client, signed_in, full_family, r
 
     left = surviving_in_tables(plant)
     assert left == [], "\n".join(left)
-    files = [*_database_files(app), *storage.rglob("*"), Path(app.config["HUEY_FILE"])]
+    files = [*database_files(app), *storage.rglob("*"), Path(app.config["HUEY_FILE"])]
     left = surviving_in_files(plant, files)
     assert left == [], "\n".join(left)
     logged = plant.found_in(caplog.text.encode())
     assert logged == [], f"the log holds the canaries of {logged}"
     if db.engine.dialect.name == "postgresql":
-        pg_files = _postgres_files()
+        pg_files = postgres_files()
         left = [f"{path} ({rel}) holds the canary planted in {origin}"
                 for path, rel in pg_files.items() for origin in plant.found_in(path.read_bytes())]
         assert left == [], "\n".join(left)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from helpers import post_form, sign_in
-from program_steps import propose
+from program_steps import neutral_works, propose
 from sqlalchemy import select
 
 from facilitator.adr.models import AdrCase
@@ -34,17 +34,7 @@ def _the_program_works_the_case(app, coordinator, state):
     db.session.commit()
     propose(coordinator, state)
     made = db.session.execute(select(Assignment)).scalar_one()
-    neutral = app.test_client()
-    sign_in(neutral, "cruz@mediators.example")
-    page = f"/program/my-cases/offers/{made.id}"
-    r = post_form(neutral, page, {"answer": "accepted", "attest": "y",
-                                  "reason": f"I once met {WORDS}'s aunt"}, token_from=page)
-    assert r.status_code == 302, r.get_data(as_text=True)[:500]
-    page = f"/program/my-cases/{made.id}/sessions"
-    r = post_form(neutral, page, {"on": "2026-11-10", "kind": "held", "hours": "2",
-                                  "miles": "0", "outcome": "full",
-                                  "note": f"{WORDS}'s mother cried"}, token_from=page)
-    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    neutral = neutral_works(app, made.id, WORDS, "2026-11-10")
     r = post_form(coordinator, f"/program/payments/{state['cruz'].id}/approve",
                   {"month": "2026-11"}, token_from="/program/payments?month=2026-11",
                   follow_redirects=True)

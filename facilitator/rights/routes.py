@@ -132,19 +132,17 @@ def _destroyed(reference: str, what: str):
     scrub_after_commit()
     current_app.logger.info("%s destroyed reference=%s user_id=%s", what, reference,
                             current_user.id)
-    flash("The records are destroyed. Keep this certificate's reference"
-          + ("." if access.can("manage_users") else f": {reference}."), "success")
-    if access.can("manage_users"):
-        return redirect(url_for(".certificate", reference=reference))
-    return redirect(url_for("program.requests_list"))  # certificates are the admins'
+    flash("The records are destroyed. Keep this certificate's reference.", "success")
+    return redirect(url_for(".certificate", reference=reference))
 
 
 @bp.route("/program/requests/<int:request_id>/destroy", methods=["GET", "POST"])
-@access.require("manage_program")
+@access.require("manage_users")
 @fresh_required
 def destroy_program_request(request_id: int):
-    """Destroy a request to the state program on the parent's request, after the
-    coordinator types its reference; the case it became is kept, anonymized."""
+    """Destroy a request to the state program on the parent's request, after an admin
+    (as for a family: it cannot be undone) types its reference; the case it became is
+    kept, anonymized."""
     program_org_id()
     req = access.get_or_404(ProgramRequest, request_id)
     form = RequestDestroyForm()

@@ -135,8 +135,12 @@ def test_another_organization_or_role_cannot_destroy_a_request(app, client, sign
     sign_in(coordinator, make_user("facilitator", org=state["org"]).email)
     made = public_request_worked(app, coordinator, state, WORDS)
     url = f"/program/requests/{made['id']}/destroy"
-    # A coordinator may (manage_program): the page loads; certificates stay the admins'.
-    assert coordinator.get(url).status_code == 200
+    # Only an admin destroys (as for a family: it cannot be undone); the coordinator who
+    # works the requests does not even see the way there.
+    assert coordinator.get(url).status_code == 403
+    assert post_form(coordinator, url, {"reference": made["reference"]}).status_code == 403
+    page = coordinator.get(f"/program/requests/{made['id']}").get_data(as_text=True)
+    assert "Destroy this request" not in page
     for role, org, code in (("admin", make_org("other-state", kind="state"), 404),
                             ("analyst", state["org"], 403), ("advocate", state["org"], 403)):
         signed_in(role, org=org)
@@ -150,12 +154,14 @@ def test_another_organization_or_role_cannot_destroy_a_request(app, client, sign
     assert db.session.get(ProgramRequest, made["id"]) is not None
     assert _holding(WORDS)
 
-    r = post_form(coordinator, url, {"reference": made["reference"]}, token_from=url,
+    signed_in("admin", org=state["org"])
+    assert "Destroy this request" in client.get(
+        f"/program/requests/{made['id']}").get_data(as_text=True)
+    r = post_form(client, url, {"reference": made["reference"]}, token_from=url,
                   follow_redirects=True)
     html = r.get_data(as_text=True)
     cert = db.session.execute(select(DestructionCertificate)).scalar_one()
     assert r.status_code == 200 and cert.reference in html and WORDS not in html
-    assert coordinator.get("/admin/destruction-certificates").status_code == 403
 
 
 def test_a_declined_request_goes_with_its_letter_and_no_case_is_touched(app, client,

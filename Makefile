@@ -72,17 +72,15 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-# Four lanes side by side on the machine's cores (scripts/parallel.sh: each into its own
+# Three lanes side by side on the machine's cores (scripts/parallel.sh: each into its own
 # log, a line as each ends, then their output; all must pass): the SQLite pass without
-# the browsers; the PostgreSQL pass in two halves (by test file, `--part`; each on its own
-# throwaway cluster), since it is the longest; the browser tests (on SQLite), then the
-# soaks. `make test-sqlite` (the whole SQLite pass), `make test-postgres` (the whole
-# PostgreSQL pass), `make test-browser` and `make soak-short` run one part.
+# the browsers; the PostgreSQL pass; the browser tests (on SQLite), then the soaks.
+# `make test-sqlite` (the whole SQLite pass), `make test-postgres`, `make test-browser`
+# and `make soak-short` run one part.
 test: $(VENV)/.installed system-deps oidc-provider lint
 	@bash scripts/parallel.sh \
 	  "SQLite pass (without browsers)" "$(BIN)/python -m pytest -q --durations=10 -m 'not browser'" \
-	  "PostgreSQL pass, first half" "$(MAKE) --no-print-directory test-postgres PART=--part=1/2" \
-	  "PostgreSQL pass, second half" "$(MAKE) --no-print-directory test-postgres PART=--part=2/2" \
+	  "PostgreSQL pass" "$(MAKE) --no-print-directory test-postgres" \
 	  "Browser tests (SQLite), then the soaks" \
 	  "$(MAKE) --no-print-directory --keep-going test-browser soak-short"
 
@@ -98,7 +96,7 @@ test-browser: $(VENV)/.installed
 # (and so never two LibreOffice conversions at once, which sometimes write nothing).
 test-postgres: $(VENV)/.installed
 	@echo "== database tests on a throwaway PostgreSQL =="
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q --durations=10 $(PART) \
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q --durations=10 \
 	  -m "not browser and not libreoffice"
 
 # Extract -> update -> compile, in one step. Edit the msgstr lines in

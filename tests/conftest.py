@@ -241,28 +241,3 @@ def smtp(app):
     use_server(app, server.port)
     yield server
     server.stop()
-
-
-# --- one part of the suite ----------------------------------------------------------------
-# `make test` runs the PostgreSQL pass in two parts side by side (each on its own throwaway
-# cluster): `--part K/N` keeps the test files whose place in the sorted list of files is K
-# modulo N. Every file is in exactly one part, a new one included.
-
-
-def pytest_addoption(parser):
-    parser.addoption("--part", default=None, metavar="K/N",
-                     help="run only the K-th of N parts of the suite (by test file)")
-
-
-def pytest_collection_modifyitems(config, items):
-    part = config.getoption("--part")
-    if not part:
-        return
-    k, _, n = part.partition("/")
-    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-        raise pytest.UsageError(f"--part must be K/N with 1 <= K <= N, not {part!r}")
-    files = sorted({str(item.path) for item in items})
-    mine = {f for i, f in enumerate(files) if i % int(n) == int(k) - 1}
-    kept = [item for item in items if str(item.path) in mine]
-    config.hook.pytest_deselected(items=[item for item in items if str(item.path) not in mine])
-    items[:] = kept

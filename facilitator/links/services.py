@@ -126,6 +126,15 @@ def revoke_all(subject_kind: str, subject_id: int, purpose: str | None = None) -
     return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
 
 
+def not_withdrawn(subject_kind: str, subject_id, purpose: str) -> tuple:
+    """The conditions of a record's links for one purpose that are neither withdrawn nor
+    used up (``subject_id``: a value, a bind parameter or a column to correlate to), for
+    statements built once; whether one has expired is ``ExternalLink.state()``."""
+    return (ExternalLink.subject_kind == subject_kind, ExternalLink.subject_id == subject_id,
+            ExternalLink.purpose == purpose, ExternalLink.revoked_at.is_(None),
+            ExternalLink.used_up_at.is_(None))
+
+
 def links_for(subject_kind: str, subject_id: int, purpose: str | None = None
               ) -> list[ExternalLink]:
     """Every link made for a record, newest first (for a page that lists and revokes them)."""

@@ -126,10 +126,12 @@ class Subject:
     seeds: dict
     #: Dispute-resolution cases kept for the 618 report, anonymized.
     case_ids: list
+    #: The record of access: the destroyed record's kind and id.
+    record: tuple[str, int]
     #: Stored files removed once the view commits.
     keys: list = field(default_factory=list)
-    #: The record of access: the destroyed record's kind and id, and its family if any.
-    record: tuple[str, int] = ("family", 0)
+    #: The destroyed family, when the subject is one (its entries' details are erased by
+    #: family; otherwise those about ``record``).
     family_id: int | None = None
     #: Names the subject on the certificate (no child data), e.g. "Program request REQ-…".
     subject: str = ""

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func
 from .. import i18n
 from ..db import SAFE_METHODS, utcnow
 from ..extensions import db
+from ..links import services as links
 from ..links.models import ExternalLink
 from ..meetings.models import Meeting, MeetingStatus, as_utc
 from ..meetings.services import to_local
@@ -36,10 +37,8 @@ PURPOSE = "display_pairing"
 _DISPLAY = db.select(RoomDisplay).where(RoomDisplay.meeting_id == bindparam("meeting"))
 _DISPLAY_VIEW = db.select(*RoomDisplay.__table__.columns, db.select(
     func.count(ExternalLink.id)).where(
-    ExternalLink.subject_kind == "meeting", ExternalLink.subject_id == RoomDisplay.meeting_id,
-    ExternalLink.purpose == PURPOSE, ExternalLink.revoked_at.is_(None),
-    ExternalLink.used_up_at.is_(None)).scalar_subquery().label("open_codes")).where(
-    RoomDisplay.meeting_id == bindparam("meeting"))
+    *links.not_withdrawn("meeting", RoomDisplay.meeting_id, PURPOSE)).scalar_subquery()
+    .label("open_codes")).where(RoomDisplay.meeting_id == bindparam("meeting"))
 _VERSION = db.select(RoomDisplay.version).where(RoomDisplay.meeting_id == bindparam("meeting"))
 
 

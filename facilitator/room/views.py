@@ -64,9 +64,8 @@ if live_counter not in live_cache.COUNTER_HOOKS:
 
 #: The meeting's pairing codes not withdrawn (built once: it runs on every live page load).
 _PAIRINGS = (db.select(ExternalLink).where(
-    ExternalLink.subject_kind == "meeting", ExternalLink.subject_id == bindparam("meeting"),
-    ExternalLink.purpose == PURPOSE, ExternalLink.revoked_at.is_(None),
-    ExternalLink.used_up_at.is_(None)).order_by(ExternalLink.id.desc()))
+    *links.not_withdrawn("meeting", bindparam("meeting"), PURPOSE))
+    .order_by(ExternalLink.id.desc()))
 
 
 def active_pairings(meeting: Meeting) -> list:

@@ -21,6 +21,8 @@ DEMO_USERS = (
     ("riverside", "analyst@riverside.example", Role.ANALYST, "Priya Raman"),
     ("family-voices", "admin@familyvoices.example", Role.ADMIN, "Grace Whitfield"),
     ("family-voices", "advocate@familyvoices.example", Role.ADVOCATE, "Marcus Bell"),
+    # The program's admin: users, destruction on request (a request, from its page).
+    ("state-program", "admin@stateprogram.example", Role.ADMIN, "Teresa Nakamura"),
     ("state-program", "coordinator@stateprogram.example", Role.FACILITATOR, "Rosa Jimenez"),
     ("state-program", "neutral@stateprogram.example", Role.NEUTRAL, "Elena Vargas"),
     ("state-program", "analyst@stateprogram.example", Role.ANALYST, "Noah Whitaker"),

@@ -1,6 +1,7 @@
 """Sign in and out in a real Chromium, keyboard only, with no accessibility violations."""
 
 from helpers import PASSWORD, assert_no_axe_violations, wait_for_js
+from playwright.sync_api import expect
 
 SHOTS = "test-artifacts"
 
@@ -20,7 +21,7 @@ def test_sign_in_with_keyboard_then_sign_out(page, live_server, make_user):
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/")
     assert "Dana Okafor" in page.content()
-    assert page.get_by_text(user.organization.name).first.is_visible()
+    expect(page.get_by_text(user.organization.name).first).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Users", exact=True).click()
     assert_no_axe_violations(page)

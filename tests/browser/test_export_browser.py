@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from helpers import assert_no_axe_violations
+from playwright.sync_api import expect
 
 from facilitator.demo import DEMO_PASSWORD
 from facilitator.extensions import db
@@ -31,7 +32,7 @@ def test_advocate_asks_for_everything_and_downloads_it_when_ready(
     page.get_by_role("button", name="Prepare the ZIP").click()
     status = page.get_by_role("status")
     assert status.get_by_text("Preparing the file").is_visible()
-    assert page.get_by_role("progressbar", name="Export progress").is_visible()
+    expect(page.get_by_role("progressbar", name="Export progress")).to_be_visible()
     assert_no_axe_violations(page)
     page.screenshot(path=str(ARTIFACTS / "export-preparing.png"), full_page=True)
 

@@ -173,7 +173,7 @@ def test_prompts_filter_use_and_timer(page, live_server, browser_sign_in, setup)
     count_text = page.locator("#prompt-count").text_content()
     assert re.match(rf"{visible.count()} of {total} prompts", count_text)
     page.get_by_label("Search", exact=True).fill("zzzz-nothing")
-    assert page.locator("#prompt-empty").is_visible()
+    expect(page.locator("#prompt-empty")).to_be_visible()
     page.get_by_label("Search", exact=True).fill("")
     first = visible.first
     text = first.locator(".prompt__text").text_content().strip()

@@ -3,6 +3,7 @@ sign-in page, the provider's own pages, back signed in; no accessibility violati
 
 from helpers import assert_no_axe_violations, wait_for_js
 from oidc_provider import configure, oidc_app, provider_jwk, start_provider  # noqa: F401
+from playwright.sync_api import expect
 
 SHOTS = "test-artifacts"
 
@@ -35,7 +36,7 @@ def test_sign_in_with_the_district_account(page, live_server, oidc_app, make_org
     _at_the_provider(page, provider, "sub-dana")
     page.wait_for_url(live_server.url + "/")
     assert "Dana Okafor" in page.content()
-    assert page.get_by_text("Riverside Unified").first.is_visible()
+    expect(page.get_by_text("Riverside Unified").first).to_be_visible()
     assert_no_axe_violations(page)
 
     # Someone the admin never added: a plain message, not an account.

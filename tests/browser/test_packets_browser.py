@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import assert_no_axe_violations
+from playwright.sync_api import expect
 
 from facilitator.demo import DEMO_PASSWORD
 from facilitator.extensions import db
@@ -29,7 +30,7 @@ def test_advocate_records_pages_and_packet_build(page, live_server, browser_sign
 
     page.get_by_role("link", name="Records", exact=True).first.click()
     page.get_by_role("link", name="Theo Lindqvist").click()
-    assert page.get_by_role("heading", name="Documents of Theo Lindqvist").is_visible()
+    expect(page.get_by_role("heading", name="Documents of Theo Lindqvist")).to_be_visible()
     assert_no_axe_violations(page)
 
     note = tmp_path / "Notes from María's call.txt"
@@ -37,7 +38,7 @@ def test_advocate_records_pages_and_packet_build(page, live_server, browser_sign
     page.get_by_label("Files").set_input_files(str(note))
     page.get_by_label("Type of record").select_option("correspondence")
     page.get_by_role("button", name="Add documents").click()
-    assert page.get_by_text("Added 1 document.").is_visible()
+    expect(page.get_by_text("Added 1 document.")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "packets-documents.png"), full_page=True)
 
     for tab, shot in (("Timeline", "packets-timeline.png"),
@@ -46,7 +47,7 @@ def test_advocate_records_pages_and_packet_build(page, live_server, browser_sign
         page.get_by_role("link", name=tab, exact=True).click()
         assert_no_axe_violations(page)
         page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
-    assert page.get_by_role("link", name="Records for mediation, spring 2025").is_visible()
+    expect(page.get_by_role("link", name="Records for mediation, spring 2025")).to_be_visible()
 
     page.goto(f"{live_server.url}/records/families/{fid}/packets/{pid}")
     assert_no_axe_violations(page)
